@@ -1,0 +1,69 @@
+"""The KINDS table, and minting and parsing resource IRIs ({base}id/{kind}/{slug})."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.vocab import FOAF, KG, SCHEMA
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of resource: its path segment, its list route and the class that marks it."""
+
+    name: str  # path segment in /id/{name}/{slug}
+    plural: str  # list route /{plural}; "" when the kind has no list page
+    rdf_type: URIRef  # the class every resource of this kind carries
+    label: str
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("person", "people", SCHEMA.Person, "People"),
+        Kind("organization", "organizations", SCHEMA.Organization, "Organizations"),
+        Kind("paper", "papers", SCHEMA.ScholarlyArticle, "Publications"),
+        Kind("project", "projects", SCHEMA.Project, "Projects"),
+        Kind("initiative", "initiatives", KG.Initiative, "Initiatives"),
+        Kind("event", "events", SCHEMA.Event, "Events"),
+        Kind("topic", "topics", SCHEMA.DefinedTerm, "Topics"),
+        Kind("place", "places", SCHEMA.Place, "Places"),
+        Kind("role", "", SCHEMA.Role, "Roles"),
+    )
+}
+
+FOAF_TYPES = {"person": FOAF.Person, "organization": FOAF.Organization, "project": FOAF.Project}
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """A readable ASCII slug: accents folded, lower case, words joined by hyphens (at most max_words)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    return "-".join(words[:max_words]) or "x"
+
+
+def mint(base: str, kind: str, slug: str) -> URIRef:
+    """The IRI of a resource of a kind."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return URIRef(f"{base}id/{kind}/{slug}")
+
+
+def parse(base: str, iri: str) -> tuple[str, str] | None:
+    """(kind, slug) of a resource IRI under base, or None when it is not one of ours."""
+    if not iri.startswith(base + "id/"):
+        return None
+    rest = iri[len(base) + 3 :]
+    kind, _, slug = rest.partition("/")
+    if kind not in KINDS or not slug or "/" in slug or "#" in slug:
+        return None
+    return kind, slug
+
+
+def source_iri(base: str, path: str) -> URIRef:
+    """The IRI of a source document, which is also the name of the graph holding what it says."""
+    return URIRef(f"{base}source/{slugify(path.rsplit('.', 1)[0], max_words=12)}")

@@ -1,0 +1,221 @@
+"""The store interface, and the embedded store: Oxigraph on disk, a new build swapped in whole.
+
+Layout of a store folder:
+    builds/{build_id}/graph.nq      every quad of the build (the dump, the source of truth)
+    builds/{build_id}/meta.json     BuildMeta
+    builds/{build_id}/...           files other stages attach (IRI ledger, text index)
+    current -> builds/{build_id}    symlink, replaced atomically by os.replace
+    updates.nq                      the SPARQL Update graph, kept across rebuilds
+
+A build is written beside the current one and only then made current, so a failed or killed build leaves the
+previous store untouched. Readers notice a new `current` on their next query and reload.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+
+UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
+KEEP_BUILDS = 3
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class BuildMeta:
+    """What a build is: its id (also the HTTP validator), base IRI, time and counts computed once."""
+
+    build_id: str
+    base: str
+    built_at: str
+    triples: int = 0
+    graphs: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> "BuildMeta":
+        return cls(**json.loads(path.read_text()))
+
+
+class GraphStore(ABC):
+    """What every backend offers the queries, web and export stages. Terms are pyoxigraph terms."""
+
+    meta: BuildMeta
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+        """Run a SPARQL query over the union of all graphs (or the given dataset); pyoxigraph results."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run SPARQL Update confined to the updates graph."""
+
+    @abstractmethod
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad, for exports."""
+
+    def refresh(self) -> bool:
+        """Pick up a newer build if there is one; True when the data changed."""
+        return False
+
+
+class EmbeddedStore(GraphStore):
+    """The embedded default: the current build loaded into an in-memory Oxigraph store, reloaded on swap."""
+
+    def __init__(self, store_dir: Path):
+        self.store_dir = Path(store_dir)
+        self._lock = threading.Lock()
+        self._loaded_target: str | None = None
+        self._updates_mtime: float | None = None
+        self._store = ox.Store()
+        self.meta = BuildMeta("", "", "")
+        if not self.refresh() and not self._loaded_target:
+            raise StoreError(f"no build in {self.store_dir}: run `kg build` first")
+
+    @property
+    def path(self) -> Path:
+        return self.store_dir / "current"
+
+    def refresh(self) -> bool:
+        """Reload when `current` points at another build or the updates graph changed (two cheap stats)."""
+        try:
+            target = os.readlink(self.path)
+        except OSError:
+            return False
+        updates = self.store_dir / "updates.nq"
+        mtime = updates.stat().st_mtime if updates.exists() else None
+        if target == self._loaded_target and mtime == self._updates_mtime:
+            return False
+        with self._lock:
+            if target == self._loaded_target and mtime == self._updates_mtime:
+                return False
+            build = self.store_dir / target
+            store = ox.Store()
+            store.bulk_load(path=str(build / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+            if mtime is not None:
+                store.bulk_load(path=str(updates), format=ox.RdfFormat.N_QUADS)
+            self.meta = BuildMeta.read(build / "meta.json")
+            self._store, self._loaded_target, self._updates_mtime = store, target, mtime
+            self.build_dir = build
+        return True
+
+    def query(self, sparql, bindings=None, *, default_graphs=None, named_graphs=None):
+        self.refresh()
+        kwargs: dict = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
+        try:
+            return self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from None
+
+    def update(self, sparql: str) -> None:
+        """Apply an update to a scratch copy of the updates graph, then persist that graph alone."""
+        graph = ox.NamedNode(self.meta.base + UPDATES_GRAPH)
+        scratch = ox.Store()
+        updates = self.store_dir / "updates.nq"
+        with _file_lock(self.store_dir / "updates.lock"):
+            if updates.exists():
+                scratch.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                               for q in ox.parse(path=str(updates), format=ox.RdfFormat.N_QUADS))
+            # The updates graph is the scratch store's default graph: an update sees and changes only it.
+            try:
+                scratch.update(sparql)
+            except SyntaxError as exc:
+                raise QueryError(str(exc)) from None
+            except OSError as exc:
+                raise QueryError(f"update failed: {exc}", status=400) from None
+            if any(True for _ in scratch.named_graphs()):
+                raise QueryError("an update may write only to the default graph (kept as the updates graph)", 403)
+            quads = [ox.Quad(q.subject, q.predicate, q.object, graph)
+                     for q in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+            tmp = updates.with_suffix(".tmp")
+            ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS)
+            os.replace(tmp, updates)
+        self.refresh()
+
+    def quads(self):
+        self.refresh()
+        return self._store.quads_for_pattern(None, None, None, None)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_build_id() -> str:
+    """A sortable, unique build id: UTC time to the microsecond."""
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:].replace(".", "-")
+
+
+def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
+                attachments: Mapping[str, bytes] | None = None) -> Path:
+    """Write a build beside the current one, then swap `current` to it atomically; returns the build folder."""
+    builds = Path(store_dir) / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = builds / f".tmp-{meta.build_id}"
+    tmp.mkdir()
+    try:
+        ox.serialize(quads, str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        (tmp / "meta.json").write_text(json.dumps(asdict(meta), indent=1))
+        for name, data in (attachments or {}).items():
+            (tmp / name).write_bytes(data)
+        final = builds / meta.build_id
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    link = Path(store_dir) / "current"
+    tmp_link = Path(store_dir) / f".current-{meta.build_id}"
+    os.symlink(f"builds/{meta.build_id}", tmp_link)
+    os.replace(tmp_link, link)
+    _prune(builds, keep=meta.build_id)
+    return final
+
+
+def _prune(builds: Path, keep: str) -> None:
+    """Remove all but the newest few builds (a reader may still hold the previous one) and stale temp folders."""
+    done = sorted(p for p in builds.iterdir() if not p.name.startswith("."))
+    for old in done[:-KEEP_BUILDS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in builds.glob(".tmp-*"):
+        if time.time() - tmp.stat().st_mtime > 3600:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def current_build(store_dir: Path) -> Path | None:
+    """The folder of the current build, or None if nothing was built."""
+    link = Path(store_dir) / "current"
+    return link.resolve() if link.exists() else None

@@ -1,0 +1,24 @@
+"""Namespaces as code: schema.org, FOAF, PROV-O and the project's own few terms."""
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, VOID, XSD
+
+SCHEMA = SDO  # https://schema.org/
+KG = Namespace("https://w3id.org/scholarly-kg/ns#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+# The project's own terms (defined in ontology/kg.ttl, each tied to schema.org or FOAF).
+KG_TERMS = {
+    "Authorship": "class: one author at one position in a paper's author list (a schema:Role)",
+    "authorship": "property: paper -> Authorship (the schema.org Role pattern on schema:author)",
+    "TruncatedAuthorList": "class: a paper whose known author list ends in 'et al.'",
+    "Initiative": "class: a committee, programme, reading group, workshop or community the owner takes part in",
+    "supervisor": "property: Role -> Person who supervised the role holder",
+    "host": "property: Role -> Person who hosted the role holder (a visit)",
+    "HomepageVersion": "class: a dated version of the owner's homepage (a source document)",
+    "versionDate": "property: source document -> the date the document describes",
+    "line": "property: source location -> line number in the source file",
+    "Owner": "class: the person whose profile this is",
+}
+
+__all__ = ["SCHEMA", "FOAF", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS", "VOID", "SH", "KG", "SD", "KG_TERMS"]
