@@ -196,3 +196,14 @@ class Warning_:
 
 
 Record = Union[SourceDocument, Entity, Owner, Role, Paper, Section, Mention, Alias, Warning_]
+
+
+@dataclass
+class RdfData:
+    """RDF taken as it is from a .ttl/.nt/.nq/.trig/.jsonld file: (s, p, o) triples of rdflib terms."""
+
+    triples: list
+    origin: Origin
+
+
+Record = Union[SourceDocument, Entity, Owner, Role, Paper, Section, Mention, Alias, Warning_, RdfData]

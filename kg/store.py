@@ -73,6 +73,10 @@ class GraphStore(ABC):
         """Pick up a newer build if there is one; True when the data changed."""
         return False
 
+    def attachment(self, name: str) -> bytes | None:
+        """A file the build attached (IRI ledger, build report, text index), or None."""
+        return None
+
 
 class EmbeddedStore(GraphStore):
     """The embedded default: the current build loaded into an in-memory Oxigraph store, reloaded on swap."""
@@ -154,6 +158,11 @@ class EmbeddedStore(GraphStore):
             ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS)
             os.replace(tmp, updates)
         self.refresh()
+
+    def attachment(self, name: str) -> bytes | None:
+        self.refresh()
+        path = self.build_dir / name
+        return path.read_bytes() if "/" not in name and path.is_file() else None
 
     def quads(self):
         self.refresh()

@@ -22,3 +22,21 @@ KG_TERMS = {
 }
 
 __all__ = ["SCHEMA", "FOAF", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS", "VOID", "SH", "KG", "SD", "KG_TERMS"]
+
+# arXiv categories the profile meets, by full code: the names arXiv gives them.
+ARXIV_CATEGORIES = {
+    "cs.LG": "Machine Learning",
+    "cs.AI": "Artificial Intelligence",
+    "cs.CV": "Computer Vision and Pattern Recognition",
+    "cs.CY": "Computers and Society",
+    "cs.CL": "Computation and Language",
+    "cs.NE": "Neural and Evolutionary Computing",
+    "cs.HC": "Human-Computer Interaction",
+    "stat.ML": "Machine Learning (Statistics)",
+    "physics.ao-ph": "Atmospheric and Oceanic Physics",
+    "physics.bio-ph": "Biological Physics",
+    "physics.chem-ph": "Chemical Physics",
+    "cond-mat.mtrl-sci": "Materials Science",
+    "q-bio.BM": "Biomolecules",
+    "q-bio.NC": "Neurons and Cognition",
+}

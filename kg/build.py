@@ -1,0 +1,516 @@
+"""Records -> graph: entity resolution, roles over time, provenance, schema.org <-> FOAF materialisation. No I/O.
+
+Every source document becomes its own named graph holding only what it says; `graph/provenance` describes the
+documents with PROV-O and ties each record's subject to its line; `graph/inferred` holds what the build derives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg import iris
+from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
+                        Section, SourceDocument, Warning_)
+from kg.resolve import PERSON, Resolver, fold, url_key
+from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
+
+AUTHORITY = {"entities": 0, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
+ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
+             "award": SCHEMA.memberOf}
+ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
+              "membership": SCHEMA.OrganizationRole, "award": SCHEMA.OrganizationRole}
+ORG_CLASS = {"university": SCHEMA.CollegeOrUniversity, "college": SCHEMA.CollegeOrUniversity,
+             "research-institute": SCHEMA.ResearchOrganization, "institute": SCHEMA.ResearchOrganization,
+             "lab": SCHEMA.ResearchOrganization}
+KIND_CLASSES = {
+    "person": [SCHEMA.Person],
+    "organization": [SCHEMA.Organization],
+    "project": [SCHEMA.Project],
+    "initiative": [iris.KINDS["initiative"].rdf_type],
+    "event": [SCHEMA.Event],
+    "place": [SCHEMA.Place],
+    "topic": [SCHEMA.DefinedTerm],
+    "thing": [SCHEMA.Thing],
+}
+PROVENANCE_GRAPH = "graph/provenance"
+INFERRED_GRAPH = "graph/inferred"
+
+
+@dataclass
+class Built:
+    """The outcome of a build: the dataset, what the importers and builder noticed, and the IRI ledger."""
+
+    dataset: Dataset
+    owner: URIRef
+    warnings: list[str] = field(default_factory=list)
+    ledger: dict[str, str] = field(default_factory=dict)  # identity key -> IRI, carried from build to build
+    redirects: dict[str, str] = field(default_factory=dict)  # old IRI -> current IRI
+
+
+def date_literal(date: PartialDate) -> Literal:
+    """A date typed at its precision: xsd:gYear, xsd:gYearMonth or xsd:date."""
+    datatype = XSD.gYear if date.month is None else XSD.gYearMonth if date.day is None else XSD.date
+    return Literal(date.iso(), datatype=datatype)
+
+
+class _Builder:
+    """One build's state: the resolver, minted IRIs and the dataset being written."""
+
+    def __init__(self, records: list[Record], base: str, previous_ledger: dict[str, str] | None,
+                 built_at: dt.datetime):
+        self.base, self.built_at = base, built_at
+        self.records = records
+        self.docs = {r.path: r for r in records if isinstance(r, SourceDocument)}
+        self.previous = previous_ledger or {}
+        self.ds = Dataset(store="Oxigraph")
+        self.prov = self.ds.graph(URIRef(base + PROVENANCE_GRAPH))
+        self.warnings: list[str] = []
+        self.entities = Resolver()
+        self.papers = Resolver()
+        self.iri: dict[int, URIRef] = {}
+        self.paper_iri: dict[int, URIRef] = {}
+        self.ledger: dict[str, str] = {}
+        self.redirects: dict[str, str] = {}
+        self.owner_id: int | None = None
+        self.preferred_name: dict[URIRef, str] = {}
+
+    # -- helpers -------------------------------------------------------------------------------------------
+
+    def importer(self, origin: Origin) -> str:
+        doc = self.docs.get(origin.path)
+        return doc.importer if doc else "rdf"
+
+    def graph(self, origin: Origin) -> Graph:
+        return self.ds.graph(iris.source_iri(self.base, origin.path))
+
+    def traced(self, subject: URIRef, origin: Origin) -> None:
+        """Tie a subject to the line of the source it was read from (RFC 5147 fragment)."""
+        if origin.line:
+            loc = URIRef(f"{iris.source_iri(self.base, origin.path)}#line={origin.line}")
+            self.prov.add((subject, PROV.wasDerivedFrom, loc))
+            self.prov.add((loc, KG.line, Literal(origin.line)))
+            self.prov.add((loc, PROV.wasQuotedFrom, iris.source_iri(self.base, origin.path)))
+
+    def warn(self, origin: Origin, message: str) -> None:
+        where = f"{origin.path}:{origin.line}" if origin.line else origin.path
+        self.warnings.append(f"{where}: {message}")
+
+    def node(self, kind: str, name: str | None = None, url: str | None = None) -> URIRef | None:
+        cid = self.entities.find(kind, name, url)
+        return self.iri.get(self.entities.cluster(cid).id) if cid is not None else None
+
+    def thing(self, name: str) -> URIRef | None:
+        """An organization, project, initiative or event by name (their names share one namespace)."""
+        return self.node("organization", name)
+
+    # -- resolution ----------------------------------------------------------------------------------------
+
+    def ordered(self) -> list[Record]:
+        return sorted(self.records, key=lambda r: AUTHORITY.get(self.importer(r.origin), 9)
+                      if hasattr(r, "origin") else -1)
+
+    def resolve(self) -> None:
+        """Register every mention in order of source authority, then merge people by given names."""
+        for r in self.ordered():
+            if isinstance(r, Entity):
+                self.entities.add(r.kind, r.name, r.url, r.alternate_names)
+                for member in r.members:
+                    self.entities.add(PERSON, member)
+            elif isinstance(r, Owner) and r.name:
+                cid = self.entities.add(PERSON, r.name, r.url, r.alternate_names)
+                self.owner_id = self.owner_id if self.owner_id is not None else cid
+            elif isinstance(r, Alias):
+                self.entities.alias(r.name, r.alias)
+        for r in self.ordered():
+            if isinstance(r, Entity):
+                if r.parent and self.entities.find("organization", r.parent) is None:
+                    self.entities.add("organization", r.parent)
+                if r.super_event and self.entities.find("event", r.super_event) is None:
+                    self.entities.add("event", r.super_event)
+            elif isinstance(r, Role):
+                if self.entities.find("organization", r.organization) is None:
+                    kind = "initiative" if r.category == "membership" else "organization"
+                    self.entities.add(kind, r.organization, r.url if r.category != "award" else None)
+                for person in [*r.supervisors, *r.hosts] + ([r.person] if r.person else []):
+                    self.entities.add(PERSON, person)
+            elif isinstance(r, Paper):
+                for a in r.authors:
+                    self.entities.add("organization" if a.is_organization else PERSON, a.name)
+                keys = [u for u in (r.doi and f"https://doi.org/{r.doi.lower()}",
+                                    r.arxiv and f"https://arxiv.org/abs/{r.arxiv}") if u]
+                cid = self.papers.add("paper", r.title, keys[0] if keys else None)
+                for extra in keys[1:]:
+                    self.papers.add("paper", r.title, extra)
+                del cid
+        self.entities.merge_people_by_given_names()
+        if self.owner_id is None:
+            raise ValueError("no owner: the content names nobody (give resume.json a basics.name)")
+
+    def mint(self) -> None:
+        """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
+        taken: set[str] = set()
+        for clusters, table in ((self.entities.clusters(), self.iri), (self.papers.clusters(), self.paper_iri)):
+            for c in clusters:
+                kind = next((k for k in c.kinds if k != "thing"), c.kind)
+                kind = "paper" if table is self.paper_iri else kind
+                slug = iris.slugify(c.name)
+                candidate, n = slug, 2
+                while f"{kind}/{candidate}" in taken:
+                    candidate, n = f"{slug}-{n}", n + 1
+                taken.add(f"{kind}/{candidate}")
+                new = iris.mint(self.base, kind, candidate)
+                table[c.id] = new
+                self.preferred_name[new] = c.name
+                for key in sorted(c.keys):
+                    old = self.previous.get(key)
+                    if old and old != str(new):
+                        self.redirects[old] = str(new)
+                    self.ledger[key] = str(new)
+
+    # -- triples -------------------------------------------------------------------------------------------
+
+    def entity_iri(self, kind: str, name: str | None = None, url: str | None = None) -> URIRef:
+        found = self.node(kind, name, url)
+        if found is None:
+            raise KeyError(f"unresolved {kind} {name or url}")
+        return found
+
+    def kind_of(self, iri: URIRef) -> str:
+        parsed = iris.parse(self.base, str(iri))
+        return parsed[0] if parsed else "thing"
+
+    def describe_clusters(self) -> None:
+        """Types and names of every resolved entity, in the graph of each source that met it."""
+        for r in self.ordered():
+            if isinstance(r, Entity):
+                self.add_entity(r)
+            elif isinstance(r, Owner):
+                self.add_owner(r)
+
+    def add_entity(self, e: Entity) -> None:
+        g, s = self.graph(e.origin), self.entity_iri(e.kind, e.name, e.url)
+        kind = self.kind_of(s)
+        for cls in KIND_CLASSES.get(kind, [SCHEMA.Thing]):
+            g.add((s, RDF.type, cls))
+        if e.kind != kind and e.kind in ("event",):
+            g.add((s, RDF.type, SCHEMA.Event))
+        if kind == "initiative" and (e.org_type in ("committee", "programme", "community", "reading-group", None)
+                                     and e.kind != "event" and e.date is None):
+            g.add((s, RDF.type, SCHEMA.Organization))
+        if e.org_type in ORG_CLASS and kind == "organization":
+            g.add((s, RDF.type, ORG_CLASS[e.org_type]))
+        if e.repository or (e.url and "github.com" in e.url and kind == "project"):
+            g.add((s, RDF.type, SCHEMA.SoftwareSourceCode))
+            g.add((s, SCHEMA.codeRepository, URIRef(e.repository or e.url)))
+        self.add_name(g, s, e.name)
+        for alt in e.alternate_names:
+            if alt != e.name:
+                g.add((s, SCHEMA.alternateName, Literal(alt)))
+        if e.honorific:
+            g.add((s, SCHEMA.honorificPrefix, Literal(e.honorific)))
+        if e.url:
+            g.add((s, SCHEMA.url, URIRef(e.url)))
+        if e.description:
+            g.add((s, SCHEMA.description, Literal(e.description)))
+        if e.parent:
+            parent = self.entity_iri("organization", e.parent)
+            g.add((s, SCHEMA.parentOrganization, parent))
+            g.add((parent, SCHEMA.subOrganization, s))
+        if e.super_event:
+            g.add((s, SCHEMA.superEvent, self.entity_iri("event", e.super_event)))
+        if e.date:
+            g.add((s, SCHEMA.startDate, date_literal(e.date)))
+        for member in e.members:
+            g.add((s, SCHEMA.member, self.entity_iri(PERSON, member)))
+        for same in e.same_as:
+            g.add((s, SCHEMA.sameAs, URIRef(same)))
+        if kind == "topic":
+            scheme = iris.mint(self.base, "topic", "interests")
+            g.add((s, SCHEMA.inDefinedTermSet, scheme))
+            if e.code:
+                g.add((s, SCHEMA.termCode, Literal(e.code)))
+        self.traced(s, e.origin)
+
+    def add_name(self, g: Graph, s: URIRef, name: str) -> None:
+        """The resolved preferred name, plus the name as written here when it differs."""
+        preferred = self.preferred_name.get(s, name)
+        g.add((s, SCHEMA.name, Literal(preferred)))
+        if fold(preferred) != fold(name):
+            g.add((s, SCHEMA.alternateName, Literal(name)))
+
+    def add_owner(self, o: Owner) -> None:
+        g, s = self.graph(o.origin), self.iri[self.entities.cluster(self.owner_id).id]
+        g.add((s, RDF.type, SCHEMA.Person))
+        g.add((s, RDF.type, KG.Owner))
+        if o.name:
+            self.add_name(g, s, o.name)
+        for alt in o.alternate_names:
+            g.add((s, SCHEMA.alternateName, Literal(alt)))
+        if o.label:
+            g.add((s, SCHEMA.jobTitle, Literal(o.label)))
+        if o.pronouns:
+            g.add((s, SCHEMA.pronouns, Literal(o.pronouns)))
+        if o.image:
+            if re.match(r"^https?://", o.image):
+                g.add((s, SCHEMA.image, URIRef(o.image)))
+            else:
+                self.warn(o.origin, f"image {o.image!r} is a path on the owner's own site; not published")
+        if o.url:
+            g.add((s, SCHEMA.url, URIRef(o.url)))
+        if o.location:
+            g.add((s, SCHEMA.workLocation, Literal(o.location)))
+        if o.summary:
+            g.add((s, SCHEMA.description, Literal(o.summary)))
+        for interest in o.interests:
+            topic = self.node("topic", interest)
+            if topic is not None:
+                g.add((s, SCHEMA.knowsAbout, topic))
+        self.traced(s, o.origin)
+
+    def add_role(self, r: Role) -> None:
+        g = self.graph(r.origin)
+        person = self.entity_iri(PERSON, r.person) if r.person else self.iri[
+            self.entities.cluster(self.owner_id).id]
+        org = self.thing(r.organization)
+        if org is None:
+            self.warn(r.origin, f"role in unknown {r.organization!r} skipped")
+            return
+        slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],
+                          iris.slugify(r.role_name, max_words=6)])
+        role = iris.mint(self.base, "role", slug)
+        link = ROLE_LINK[r.category]
+        g.add((person, link, role))
+        g.add((role, RDF.type, ROLE_CLASS[r.category]))
+        g.add((role, link, org))
+        g.add((role, SCHEMA.roleName, Literal(r.role_name)))
+        if r.category == "award":
+            g.add((person, SCHEMA.award, Literal(r.role_name)))
+        if r.start:
+            g.add((role, SCHEMA.startDate, date_literal(r.start)))
+        if r.end:
+            g.add((role, SCHEMA.endDate, date_literal(r.end)))
+        if r.description:
+            g.add((role, SCHEMA.description, Literal(r.description)))
+        for name in r.supervisors:
+            g.add((role, KG.supervisor, self.entity_iri(PERSON, name)))
+        for name in r.hosts:
+            g.add((role, KG.host, self.entity_iri(PERSON, name)))
+        for name in [*r.supervisors, *r.hosts]:
+            self.add_person_stub(g, name)
+        self.traced(role, r.origin)
+
+    def add_person_stub(self, g: Graph, name: str) -> None:
+        """A person met only by name in this source: typed and named here, so this graph stands alone."""
+        s = self.entity_iri(PERSON, name)
+        g.add((s, RDF.type, SCHEMA.Person))
+        self.add_name(g, s, name)
+
+    def add_paper(self, p: Paper, complete_lists: dict[int, Origin]) -> None:
+        g = self.graph(p.origin)
+        cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+        s = self.paper_iri[cid]
+        g.add((s, RDF.type, SCHEMA.ScholarlyArticle))
+        if p.entry_type in ("phdthesis", "mastersthesis", "thesis"):
+            g.add((s, RDF.type, SCHEMA.Thesis))
+        g.add((s, SCHEMA.name, Literal(p.title)))
+        g.add((s, SCHEMA.headline, Literal(p.title)))
+        if p.date:
+            g.add((s, SCHEMA.datePublished, date_literal(p.date)))
+        if p.abstract:
+            g.add((s, SCHEMA.abstract, Literal(p.abstract)))
+        authority = complete_lists.get(cid) == p.origin
+        for n, a in enumerate(p.authors, start=1):
+            kind = "organization" if a.is_organization else PERSON
+            author = self.entity_iri(kind, a.name)
+            g.add((s, SCHEMA.author, author))
+            g.add((author, RDF.type, SCHEMA.Organization if a.is_organization else SCHEMA.Person))
+            self.add_name(g, author, a.name)
+            if authority:
+                slot = URIRef(f"{s}#author-{n}")
+                g.add((s, KG.authorship, slot))
+                g.add((slot, RDF.type, KG.Authorship))
+                g.add((slot, SCHEMA.position, Literal(n)))
+                g.add((slot, SCHEMA.author, author))
+        if p.truncated and authority:
+            g.add((s, RDF.type, KG.TruncatedAuthorList))
+        if p.category:
+            topic = self.arxiv_topic(g, p.category, p.origin)
+            g.add((s, SCHEMA.about, topic))
+        if p.affiliation:
+            org = self.thing(p.affiliation)
+            if org is not None:
+                g.add((s, SCHEMA.sourceOrganization, org))
+            else:
+                self.warn(p.origin, f"affiliation tag {p.affiliation!r} names no known organization")
+        for prop, value in ((SCHEMA.url, p.url), (SCHEMA.codeRepository, p.code_url)):
+            if value:
+                g.add((s, prop, URIRef(value)))
+        if p.pdf and p.pdf.startswith(("http://", "https://")):
+            g.add((s, SCHEMA.associatedMedia, URIRef(p.pdf)))
+        for prop_id, value in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)):
+            if value:
+                g.add((s, SCHEMA.identifier, Literal(f"{prop_id}:{value}")))
+        if p.doi:
+            g.add((s, SCHEMA.sameAs, URIRef(f"https://doi.org/{p.doi}")))
+        if p.arxiv:
+            g.add((s, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{p.arxiv}")))
+        if p.venue:
+            g.add((s, SCHEMA.publisher if p.entry_type == "phdthesis" else SCHEMA.description,
+                   Literal(p.venue)))
+        if p.school:
+            school = self.thing(p.school)
+            if school is not None:
+                g.add((s, SCHEMA.sourceOrganization, school))
+        for kw in p.keywords:
+            g.add((s, SCHEMA.keywords, Literal(kw)))
+        self.traced(s, p.origin)
+
+    def arxiv_topic(self, g: Graph, code: str, origin: Origin) -> URIRef:
+        topic = iris.mint(self.base, "topic", iris.slugify(code))
+        g.add((topic, RDF.type, SCHEMA.DefinedTerm))
+        g.add((topic, SCHEMA.termCode, Literal(code)))
+        g.add((topic, SCHEMA.name, Literal(ARXIV_CATEGORIES.get(code, code))))
+        g.add((topic, SCHEMA.inDefinedTermSet, iris.mint(self.base, "topic", "arxiv")))
+        if code not in ARXIV_CATEGORIES:
+            self.warn(origin, f"arXiv category {code!r} is not one the project knows; kept as given")
+        return topic
+
+    def complete_author_lists(self) -> dict[int, Origin]:
+        """For each paper, the source whose author list is the authority: complete before truncated, then longest."""
+        best: dict[int, tuple[tuple, Origin]] = {}
+        for p in self.records:
+            if isinstance(p, Paper):
+                cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+                rank = (not p.truncated, len(p.authors), -AUTHORITY.get(self.importer(p.origin), 9))
+                if cid not in best or rank > best[cid][0]:
+                    best[cid] = (rank, p.origin)
+        return {cid: origin for cid, (_, origin) in best.items()}
+
+    def add_document(self, d: SourceDocument) -> None:
+        src = iris.source_iri(self.base, d.path)
+        p = self.prov
+        p.add((src, RDF.type, PROV.Entity))
+        p.add((src, RDF.type, SCHEMA.DigitalDocument))
+        p.add((src, SCHEMA.name, Literal(d.path)))
+        p.add((src, SCHEMA.encodingFormat, Literal(d.media_type)))
+        if d.title:
+            p.add((src, SCHEMA.headline, Literal(d.title)))
+        if d.importer == "homepage":
+            p.add((src, RDF.type, KG.HomepageVersion))
+            if d.version_date:
+                p.add((src, KG.versionDate, Literal(d.version_date)))
+        activity = URIRef(f"{src}#import")
+        agent = URIRef(f"{self.base}agent/kg.sources.{d.importer}")
+        p.add((src, PROV.wasGeneratedBy, activity))
+        p.add((activity, RDF.type, PROV.Activity))
+        p.add((activity, PROV.wasAssociatedWith, agent))
+        p.add((activity, PROV.endedAtTime, Literal(self.built_at)))
+        p.add((agent, RDF.type, PROV.SoftwareAgent))
+        p.add((agent, SCHEMA.name, Literal(f"kg.sources.{d.importer}")))
+        p.add((src, PROV.generatedAtTime, Literal(self.built_at)))
+
+    def add_homepage(self, sections: list[Section], mentions: list[Mention]) -> None:
+        """A homepage version's prose and links, in its own graph."""
+        owner = self.iri[self.entities.cluster(self.owner_id).id]
+        positions: dict[str, int] = defaultdict(int)
+        for sec in sections:
+            g, src = self.graph(sec.origin), iris.source_iri(self.base, sec.origin.path)
+            positions[sec.origin.path] += 1
+            part = URIRef(f"{src}#section-{iris.slugify(sec.heading)}")
+            g.add((src, SCHEMA.about, owner))
+            g.add((src, SCHEMA.hasPart, part))
+            g.add((part, RDF.type, SCHEMA.WebPageElement))
+            g.add((part, SCHEMA.name, Literal(sec.heading)))
+            g.add((part, SCHEMA.text, Literal(sec.markdown)))
+            g.add((part, SCHEMA.position, Literal(positions[sec.origin.path])))
+            self.traced(part, sec.origin)
+        for m in mentions:
+            target = self.node("organization", url=m.url) or self.node(PERSON, url=m.url)
+            if target is not None:
+                self.graph(m.origin).add((iris.source_iri(self.base, m.origin.path), SCHEMA.mentions, target))
+
+    def add_rdf(self, r: RdfData) -> None:
+        g = self.graph(r.origin)
+        for triple in r.triples:
+            g.add(triple)
+
+    def infer(self) -> None:
+        """Materialise the schema.org <-> FOAF equivalences so queries in either vocabulary agree."""
+        inferred = self.ds.graph(URIRef(self.base + INFERRED_GRAPH))
+        union = [(s, p, o) for s, p, o, _ in self.ds.quads((None, None, None, None))]
+        types = defaultdict(set)
+        for s, p, o in union:
+            if p == RDF.type:
+                types[s].add(o)
+        for s, p, o in union:
+            if p == RDF.type:
+                for extra in TYPE_RULES.get(o, ()):
+                    inferred.add((s, RDF.type, extra))
+            elif p == SCHEMA.name and types[s] & NAMED_FOAF:
+                inferred.add((s, FOAF.name, o))
+            elif p == SCHEMA.url and types[s] & NAMED_FOAF:
+                inferred.add((s, FOAF.homepage, o))
+            elif p == SCHEMA.author and SCHEMA.ScholarlyArticle in types[s]:
+                inferred.add((s, FOAF.maker, o))
+                inferred.add((o, FOAF.made, s))
+            elif p == SCHEMA.member and types[s] & {SCHEMA.Project, SCHEMA.Organization}:
+                inferred.add((s, FOAF.member, o))
+            elif p == SCHEMA.parentOrganization:
+                inferred.add((o, SCHEMA.subOrganization, s))
+
+    def run(self) -> Built:
+        self.resolve()
+        self.mint()
+        for d in self.docs.values():
+            self.add_document(d)
+        self.describe_clusters()
+        complete = self.complete_author_lists()
+        sections, mentions = [], []
+        for r in self.ordered():
+            if isinstance(r, Role):
+                self.add_role(r)
+            elif isinstance(r, Paper):
+                self.add_paper(r, complete)
+            elif isinstance(r, Section):
+                sections.append(r)
+            elif isinstance(r, Mention):
+                mentions.append(r)
+            elif isinstance(r, RdfData):
+                self.add_rdf(r)
+            elif isinstance(r, Warning_):
+                self.warn(r.origin, r.message)
+        self.add_homepage(sections, mentions)
+        self.infer()
+        owner = self.iri[self.entities.cluster(self.owner_id).id]
+        return Built(self.ds, owner, self.warnings, self.ledger, self.redirects)
+
+
+TYPE_RULES = {
+    SCHEMA.Person: (FOAF.Person,),
+    KG.Owner: (SCHEMA.Person, FOAF.Person),
+    SCHEMA.Organization: (FOAF.Organization,),
+    SCHEMA.CollegeOrUniversity: (SCHEMA.Organization, FOAF.Organization),
+    SCHEMA.ResearchOrganization: (SCHEMA.Organization, FOAF.Organization),
+    SCHEMA.Project: (FOAF.Project,),
+    SCHEMA.EmployeeRole: (SCHEMA.OrganizationRole, SCHEMA.Role),
+    SCHEMA.OrganizationRole: (SCHEMA.Role,),
+    KG.Authorship: (SCHEMA.Role,),
+    KG.TruncatedAuthorList: (SCHEMA.ScholarlyArticle,),
+    SCHEMA.Thesis: (SCHEMA.CreativeWork,),
+    SCHEMA.ScholarlyArticle: (FOAF.Document,),
+}
+NAMED_FOAF = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Project, KG.Owner}
+
+
+def build_graph(records: Iterable[Record], base: str, previous_ledger: dict[str, str] | None = None,
+                built_at: dt.datetime | None = None) -> Built:
+    """Turn importer records into the profile's dataset (one named graph per source document)."""
+    built_at = built_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return _Builder(list(records), base, previous_ledger, built_at).run()

@@ -1,0 +1,196 @@
+"""The `kg` command line: a thin shell over the library. Domain errors become `file:line: problem` and exit 1."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from kg.errors import BuildError, KGError
+
+pass_flags = click.make_pass_decorator(dict, ensure=True)
+
+
+def _settings(**flags: Any):
+    from kg.settings import load_settings
+
+    return load_settings({k: v for k, v in flags.items() if v is not None})
+
+
+def friendly(fn: Callable) -> Callable:
+    """Report domain errors as plain messages with exit status 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BuildError as exc:
+            click.echo("kg: the build failed; the previous build is untouched:", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
+        except KGError as exc:
+            click.echo(f"kg: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+content_option = click.option("--content", type=click.Path(file_okay=False, path_type=Path),
+                              help="Folder of source documents (default: the bundled profile).")
+store_option = click.option("--store", type=click.Path(file_okay=False, path_type=Path),
+                            help="Folder holding the built stores (default: .kg).")
+base_option = click.option("--base-iri", help="Base of resource IRIs (default: http://127.0.0.1:8000/).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scholarly-kg")
+def main() -> None:
+    """scholarly-kg: a scholar's homepage, CV and publications as a knowledge graph.
+
+    \b
+    Example:
+      kg build && kg serve
+    """
+
+
+@main.command()
+@content_option
+@store_option
+@base_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the graph (N-Quads).")
+@friendly
+def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None) -> None:
+    """Read the source documents, build and validate the graph, and swap it in.
+
+    \b
+    Example:
+      kg build --content ~/my-profile
+    """
+    from kg.make import build as make_build
+
+    settings = _settings(content=content, store=store, base_iri=base_iri)
+    report = make_build(settings)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for problem in report.problems:
+        click.echo(f"warning: {problem.get('source') or problem.get('focus')}: {problem['message']}", err=True)
+    if out:
+        out.write_bytes((report.build_dir / "graph.nq").read_bytes())
+    click.echo(f"built {report.meta.triples} triples in {len(report.meta.graphs)} graphs "
+               f"-> {report.build_dir}")
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@content_option
+@store_option
+@click.option("--endpoint", help="Serve from an external SPARQL endpoint instead of the embedded store.")
+@base_option
+@click.option("--workers", type=int, help="Worker processes (default 2).")
+@friendly
+def serve(host: str | None, port: int | None, content: Path | None, store: Path | None, endpoint: str | None,
+          base_iri: str | None, workers: int | None) -> None:
+    """Serve the site and the SPARQL endpoint (builds the profile first when it changed).
+
+    \b
+    Example:
+      kg serve --port 8080
+    """
+    from kg.make import build as make_build, is_stale
+    from web.server import run
+
+    settings = _settings(host=host, port=port, content=content, store=store, endpoint=endpoint,
+                         base_iri=base_iri, workers=workers)
+    serve_as_built = store is not None and content is None
+    if not settings.endpoint and not serve_as_built and is_stale(settings):
+        click.echo("building the profile ...", err=True)
+        make_build(settings)
+    click.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
+    run(settings)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--name", help="Run a named query from queries/.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A named query's parameter.")
+@click.option("--format", "fmt", default="table",
+              type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]))
+@store_option
+@friendly
+def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str, store: Path | None) -> None:
+    """Run a SPARQL query, or a named one, against the store the server uses.
+
+    \b
+    Examples:
+      kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query --name coauthors --format csv
+    """
+    from kg.console import run_query
+
+    if bool(sparql) == bool(name):
+        raise click.UsageError("give either a SPARQL query or --name")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param {item!r}: expected K=V")
+        values[key] = value
+    settings = _settings(store=store)
+    click.echo(run_query(settings, sparql, name, values, fmt), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@store_option
+@friendly
+def export(fmt: str, out: Path | None, store: Path | None) -> None:
+    """Write the whole graph (or the publications, for bibtex).
+
+    \b
+    Example:
+      kg export --format ttl --out profile.ttl
+    """
+    from kg.export import export_bytes
+    from kg.store import EmbeddedStore
+
+    data = export_bytes(EmbeddedStore(_settings(store=store).store), fmt)
+    if out:
+        out.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@store_option
+@click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
+@friendly
+def validate(store: Path | None, no_owl: bool) -> None:
+    """Check the current build with the SHACL shapes and the OWL reasoner.
+
+    \b
+    Example:
+      kg validate
+    """
+    from kg.export import to_rdflib
+    from kg.store import EmbeddedStore
+    from kg.validate import validate as run_validation
+
+    problems = run_validation(to_rdflib(EmbeddedStore(_settings(store=store).store)), owl=not no_owl)
+    for p in problems:
+        click.echo(f"{p.severity}: {p.source or p.focus}: {p.message}", err=p.severity == "violation")
+    violations = sum(p.severity == "violation" for p in problems)
+    if violations:
+        click.echo(f"kg: {violations} violation(s)", err=True)
+        sys.exit(1)
+    click.echo("valid: SHACL shapes" + ("" if no_owl else " and OWL consistency") + " hold")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

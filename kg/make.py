@@ -1,0 +1,110 @@
+"""The whole build: content folder -> records -> graph -> validation -> a new store, swapped in whole.
+
+The one place that composes the stages; the CLI and `kg serve` call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.build import build_graph
+from kg.errors import BuildError, SourceError
+from kg.settings import Settings
+from kg.sources import read_content
+from kg.store import BuildMeta, current_build, new_build_id, write_build
+
+LEDGER = "ledger.json"
+REPORT = "report.json"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: where it went, its size, and what the owner should look at."""
+
+    build_dir: Path
+    meta: BuildMeta
+    warnings: list[str] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # validation warnings (violations fail the build)
+
+
+def content_hash(content_dir: Path) -> str:
+    """A digest of every file under the content folder, to tell whether a build is stale."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(content_dir).rglob("*") if p.is_file() and not p.name.startswith(".")):
+        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def previous_ledger(store_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The IRI ledger and redirects of the current build, if any, so IRIs survive rebuilds."""
+    build = current_build(store_dir)
+    if build is None or not (build / LEDGER).exists():
+        return {}, {}
+    data = json.loads((build / LEDGER).read_text())
+    return data.get("ledger", {}), data.get("redirects", {})
+
+
+def is_stale(settings: Settings) -> bool:
+    """True when there is no build, or it was made from other content or another base IRI."""
+    build = current_build(settings.store)
+    if build is None:
+        return True
+    meta = BuildMeta.read(build / "meta.json")
+    return meta.base != settings.base or meta.stats.get("content_hash") != content_hash(settings.content_dir)
+
+
+def build(settings: Settings) -> BuildReport:
+    """Read, build, validate and store the profile; raises SourceError/BuildError leaving the old store as it was."""
+    from kg.validate import validate
+
+    content_dir = settings.content_dir
+    records = read_content(content_dir)
+    old_ledger, old_redirects = previous_ledger(settings.store)
+    try:
+        built = build_graph(records, settings.base, old_ledger)
+    except (KeyError, ValueError) as exc:
+        raise BuildError([f"{content_dir}: {exc}"]) from None
+    problems = validate(built.dataset, owl=False)
+    violations = [p for p in problems if p.severity == "violation"]
+    if violations:
+        raise BuildError([_problem_line(p) for p in violations])
+    inner: ox.Store = built.dataset.store._inner
+    redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
+    meta = BuildMeta(
+        build_id=new_build_id(), base=settings.base,
+        built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        triples=len(inner), graphs=sorted(g.value for g in inner.named_graphs()),
+        stats={"content_hash": content_hash(content_dir), "owner": str(built.owner)},
+    )
+    report = {"warnings": built.warnings, "problems": [p.__dict__ for p in problems]}
+    attachments = {
+        LEDGER: json.dumps({"ledger": {**old_ledger, **built.ledger}, "redirects": redirects}, indent=1).encode(),
+        REPORT: json.dumps(report, indent=1, ensure_ascii=False).encode(),
+    }
+    build_dir = write_build(settings.store, inner.quads_for_pattern(None, None, None, None), meta, attachments)
+    return BuildReport(build_dir, meta, built.warnings, report["problems"])
+
+
+def _chain(old: dict[str, str], new: dict[str, str], live: set[str]) -> dict[str, str]:
+    """Merge redirects so every old IRI points straight at a live one; a live IRI never redirects."""
+    merged = {**old, **new}
+    for src in list(merged):
+        seen = {src}
+        while merged[src] in merged and merged[src] not in seen:
+            seen.add(merged[src])
+            merged[src] = merged[merged[src]]
+    return {k: v for k, v in merged.items() if k not in live}
+
+
+def _problem_line(p) -> str:
+    where = p.source or p.focus
+    return f"{where}: {p.message}"
+
+
+__all__ = ["build", "BuildReport", "is_stale", "content_hash", "SourceError", "BuildError"]

@@ -1,0 +1,347 @@
+"""Validation of a built graph: SHACL shapes (pySHACL), OWL consistency (HermiT via owlready2), schema.org coverage."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from kg.settings import PROJECT_ROOT
+from kg.vocab import KG, OWL, PROV, SCHEMA, XSD
+
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+KG_ONTOLOGY = ONTOLOGY_DIR / "kg.ttl"
+SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+SCHEMA_VOCAB = ONTOLOGY_DIR / "schemaorg-current-https.ttl"
+
+SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
+JAVA_MISSING = "OWL consistency not checked: Java is not installed (apt-get install default-jre-headless)"
+LINE_FRAGMENT = re.compile(r"#line=(\d+)")
+MAX_SOURCES = 3
+
+AXIOM_PREDICATES = frozenset({
+    RDF.type, RDF.first, RDF.rest, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
+    OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf, OWL.disjointWith, OWL.propertyChainAxiom,
+    OWL.unionOf, OWL.intersectionOf, OWL.complementOf,
+})
+INDIVIDUAL_LINKS = frozenset({OWL.sameAs, OWL.differentFrom})
+META_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(SH), str(XSD))
+
+
+@dataclass
+class Problem:
+    """One thing wrong (or unchecked) in a graph: how bad, about which node, along which path, and where it came from."""
+
+    severity: str  # "violation", "warning" or "info"
+    focus: str
+    path: str | None
+    message: str
+    source: str | None  # "path:line" of the source document(s) the focus node comes from
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.severity}: {self.message} [{self.focus}]"
+
+
+@dataclass(frozen=True)
+class SchemaVocab:
+    """What the schema.org copy defines: its terms, and each class's direct superclasses."""
+
+    terms: frozenset[str]
+    superclasses: dict[str, frozenset[str]]
+
+
+def java_available() -> bool:
+    """Whether a Java runtime is on PATH (HermiT needs one)."""
+    return shutil.which("java") is not None
+
+
+@cache
+def ontology_graph() -> Graph:
+    """ontology/kg.ttl, parsed once (treat as read-only)."""
+    return Graph().parse(KG_ONTOLOGY, format="turtle")
+
+
+@cache
+def shapes_graph() -> Graph:
+    """ontology/shapes.ttl, parsed once (treat as read-only)."""
+    return Graph().parse(SHAPES, format="turtle")
+
+
+@cache
+def schema_vocab() -> SchemaVocab:
+    """The schema.org copy's terms and class hierarchy, read once with pyoxigraph (fast)."""
+    terms: set[str] = set()
+    supers: dict[str, set[str]] = defaultdict(set)
+    sub_class_of = str(RDFS.subClassOf)
+    for triple in ox.parse(path=SCHEMA_VOCAB, format=ox.RdfFormat.TURTLE):
+        subject = triple.subject
+        if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(SCHEMA_PREFIXES):
+            continue
+        terms.add(subject.value)
+        obj = triple.object
+        if triple.predicate.value == sub_class_of and isinstance(obj, ox.NamedNode):
+            supers[subject.value].add(obj.value)
+    return SchemaVocab(frozenset(terms), {k: frozenset(v) for k, v in supers.items()})
+
+
+def union_graph(graph: Graph) -> Graph:
+    """An in-memory rdflib Graph with every triple of graph (all named graphs of a Dataset)."""
+    union = Graph()
+    for prefix, namespace in graph.namespaces():
+        union.bind(prefix, namespace, override=False)
+    triples: Iterable = (q[:3] for q in graph.quads((None, None, None, None))) if _is_dataset(graph) else graph
+    for triple in triples:
+        union.add(triple)
+    return union
+
+
+def _is_dataset(graph: Graph) -> bool:
+    return hasattr(graph, "quads") and hasattr(graph, "contexts") and graph.context_aware
+
+
+def schema_terms_missing(graph: Graph) -> set[str]:
+    """schema.org IRIs used as predicate or class in graph that the schema.org copy does not define."""
+    defined = schema_vocab().terms
+    triples: Iterable = (q[:3] for q in graph.quads((None, None, None, None))) if _is_dataset(graph) else graph
+    used: set[str] = set()
+    for _, p, o in triples:
+        used.add(str(p))
+        if p == RDF.type and isinstance(o, URIRef):
+            used.add(str(o))
+    return {t for t in used if t.startswith(SCHEMA_PREFIXES) and t not in defined}
+
+
+def validate(graph: Graph, *, owl: bool = True) -> list[Problem]:
+    """Every problem in graph (a Graph or a Dataset, validated as the union of its graphs): SHACL, then OWL."""
+    data = union_graph(graph)
+    problems = shacl_problems(data)
+    if owl:
+        problems += owl_problems(data)
+    return problems
+
+
+def shacl_problems(data: Graph) -> list[Problem]:
+    """The SHACL results of data against ontology/shapes.ttl, with ontology/kg.ttl mixed in (no inference)."""
+    from pyshacl import validate as shacl_validate
+
+    _, report, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        abort_on_first=False, allow_warnings=True, advanced=False,
+    )
+    sources = SourceIndex(data)
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        severity = report.value(result, SH.resultSeverity)
+        message = report.value(result, SH.resultMessage)
+        problems.append(Problem(
+            severity=_local_name(severity).lower() if severity else "violation",
+            focus=_show(focus),
+            path=_show(path) if path is not None else None,
+            message=str(message) if message is not None else f"fails {_show(report.value(result, SH.sourceShape))}",
+            source=sources.source_of(focus),
+        ))
+    return sorted(problems, key=lambda p: (p.source or "", p.focus, p.message))
+
+
+def _local_name(iri: Node) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+
+def _show(node: Node | None) -> str:
+    if isinstance(node, URIRef):
+        return str(node)
+    return node.n3() if node is not None else ""
+
+
+class SourceIndex:
+    """Where each node was read: `?s prov:wasDerivedFrom <{source}#line=N>` resolved to "path:line"."""
+
+    def __init__(self, data: Graph):
+        self.data = data
+        self.names = {doc: str(name) for doc, name in data.subject_objects(SCHEMA.name)
+                      if isinstance(doc, URIRef) and (doc, PROV.wasGeneratedBy, None) in data}
+
+    def location(self, loc: Node) -> str:
+        """One location IRI as "path:line" (the path is the source document's schema:name)."""
+        text = str(loc)
+        doc = self.data.value(loc, PROV.wasQuotedFrom) or URIRef(text.split("#", 1)[0])
+        line = self.data.value(loc, KG.line)
+        if line is None and (match := LINE_FRAGMENT.search(text)):
+            line = match.group(1)
+        path = self.names.get(doc, str(doc))
+        return f"{path}:{line}" if line is not None else path
+
+    def source_of(self, focus: Node | None) -> str | None:
+        """The "path:line" location(s) of focus, or of the resource a fragment IRI belongs to; None when unknown."""
+        for node in self._candidates(focus):
+            locations = sorted({self.location(loc) for loc in self.data.objects(node, PROV.wasDerivedFrom)})
+            if locations:
+                shown = ", ".join(locations[:MAX_SOURCES])
+                more = len(locations) - MAX_SOURCES
+                return f"{shown} (+{more} more)" if more > 0 else shown
+            if (node, KG.line, None) in self.data or LINE_FRAGMENT.search(str(node)):
+                return self.location(node)
+            if node in self.names:
+                return self.names[node]
+        return None
+
+    @staticmethod
+    def _candidates(focus: Node | None) -> Iterator[Node]:
+        if isinstance(focus, URIRef):
+            yield focus
+            if "#" in focus:
+                yield URIRef(focus.split("#", 1)[0])
+
+
+# ---------------------------------------------------------------- OWL consistency
+
+
+def owl_problems(data: Graph) -> list[Problem]:
+    """OWL consistency of data with ontology/kg.ttl, decided by HermiT; a warning when Java is missing."""
+    if not java_available():
+        return [Problem("warning", "", None, JAVA_MISSING, None)]
+    reduced = reasoner_input(data)
+    try:
+        consistent, unsatisfiable = _run_hermit(reduced)
+    except Exception as exc:  # owlready2 raises OwlReadyJavaError and parser errors with Java's own text
+        detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
+        return [Problem("warning", "", None, f"OWL consistency not checked: the reasoner failed ({detail[0]})", None)]
+    if consistent:
+        return [Problem("violation", c, None, f"The class {_curie(c)} is unsatisfiable with ontology/kg.ttl.", None)
+                for c in unsatisfiable]
+    sources = SourceIndex(data)
+    clashes = disjoint_clashes(reduced)
+    if not clashes:
+        return [Problem("violation", "", None, "The graph is logically inconsistent with ontology/kg.ttl (HermiT); "
+                        "no resource with disjoint types was found, so check owl:sameAs links and the domains and "
+                        "ranges of kg: properties.", None)]
+    return [Problem("violation", str(node), None,
+                    f"The graph is logically inconsistent with ontology/kg.ttl (HermiT): {node} is both "
+                    f"{_curie(a)} and {_curie(b)}, which are disjoint.", sources.source_of(node))
+            for node, a, b in clashes]
+
+
+def reasoner_input(data: Graph) -> Graph:
+    """What HermiT needs: kg.ttl's axioms, the schema.org class hierarchy above the classes used, and the data's
+    types, sameAs/differentFrom links and assertions of object properties that kg.ttl mentions."""
+    ontology = ontology_graph()
+    reduced = Graph()
+    for s, p, o in ontology:
+        if p in AXIOM_PREDICATES and o != OWL.Ontology and not (p == RDFS.range and str(o).startswith(str(XSD))):
+            reduced.add((s, p, o))
+    object_properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    classes: set[URIRef] = set(c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
+    for s, p, o in data:
+        if not isinstance(s, URIRef) or not isinstance(o, URIRef):
+            continue
+        if p == RDF.type and not str(o).startswith(META_NAMESPACES):
+            reduced.add((s, p, o))
+            classes.add(o)
+        elif p in object_properties or p in INDIVIDUAL_LINKS:
+            reduced.add((s, p, o))
+    for sub, sup in _schema_hierarchy(classes):
+        reduced.add((sub, RDFS.subClassOf, sup))
+        classes.update((sub, sup))
+    for c in classes:
+        reduced.add((c, RDF.type, OWL.Class))
+    return reduced
+
+
+def _schema_hierarchy(classes: Iterable[URIRef]) -> set[tuple[URIRef, URIRef]]:
+    """The schema.org subClassOf edges reachable upwards from classes."""
+    supers = schema_vocab().superclasses
+    edges: set[tuple[URIRef, URIRef]] = set()
+    todo = [str(c) for c in classes if str(c).startswith(SCHEMA_PREFIXES)]
+    seen = set(todo)
+    while todo:
+        sub = todo.pop()
+        for sup in supers.get(sub, ()):
+            edges.add((URIRef(sub), URIRef(sup)))
+            if sup not in seen and sup.startswith(SCHEMA_PREFIXES):
+                seen.add(sup)
+                todo.append(sup)
+    return edges
+
+
+def _run_hermit(reduced: Graph) -> tuple[bool, list[str]]:
+    """(consistent, unsatisfiable named classes) of reduced, by HermiT in a fresh owlready2 World."""
+    import owlready2
+
+    with tempfile.TemporaryDirectory(prefix="kg-owl-") as tmp:
+        path = Path(tmp) / "input.nt"
+        reduced.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        try:
+            with path.open("rb") as fileobj:
+                world.get_ontology(path.as_uri()).load(fileobj=fileobj, format="ntriples")
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                               ignore_unsupported_datatypes=True)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                return False, []
+            unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+            return True, unsatisfiable
+        finally:
+            world.close()
+
+
+def disjoint_clashes(reduced: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """(individual, class, class) where the individual's types, closed under the axioms, include two disjoint
+    classes: names the culprits of an inconsistency HermiT reports without saying which."""
+    supers: dict[Node, set[Node]] = defaultdict(set)
+    for sub, sup in reduced.subject_objects(RDFS.subClassOf):
+        supers[sub].add(sup)
+    for a, b in reduced.subject_objects(OWL.equivalentClass):
+        supers[a].add(b)
+        supers[b].add(a)
+    disjoint = {frozenset(pair) for pair in reduced.subject_objects(OWL.disjointWith)}
+    types: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in reduced.subject_objects(RDF.type):
+        if o not in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.FunctionalProperty):
+            types[s].add(o)
+    for prop in set(reduced.subjects(RDFS.domain, None)) | set(reduced.subjects(RDFS.range, None)):
+        domain, range_ = reduced.value(prop, RDFS.domain), reduced.value(prop, RDFS.range)
+        for s, o in reduced.subject_objects(prop):
+            if domain is not None:
+                types[s].add(domain)
+            if range_ is not None:
+                types[o].add(range_)
+    clashes = []
+    for node, asserted in types.items():
+        closed = _closure(asserted, supers)
+        for pair in sorted(disjoint, key=sorted):
+            if pair <= closed and isinstance(node, URIRef):
+                a, b = sorted(pair)
+                clashes.append((node, a, b))
+    return sorted(clashes)
+
+
+def _closure(start: Iterable[Node], supers: dict[Node, set[Node]]) -> set[Node]:
+    closed = set(start)
+    todo = list(closed)
+    while todo:
+        for sup in supers.get(todo.pop(), ()):
+            if sup not in closed:
+                closed.add(sup)
+                todo.append(sup)
+    return closed
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in (("schema", str(SCHEMA)), ("kg", str(KG)), ("foaf", "http://xmlns.com/foaf/0.1/")):
+        if str(iri).startswith(ns):
+            return f"{prefix}:{str(iri)[len(ns):]}"
+    return str(iri)

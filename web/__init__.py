@@ -1,0 +1,36 @@
+"""The web application: create_app(settings, store) builds a Flask app over a kg store; blueprints by concern."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kg.settings import Settings, load_settings
+from kg.store import GraphStore
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The store the settings name: the embedded build, or an external SPARQL server."""
+    if settings.endpoint:
+        from kg.remote import RemoteStore
+
+        return RemoteStore(settings)
+    from kg.store import EmbeddedStore
+
+    return EmbeddedStore(settings.store)
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
+    """An app serving one store; tests pass their own settings and store."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["KG_SETTINGS"] = settings
+    app.config["KG_STORE"] = store or open_store(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
+    app.json.sort_keys = False
+
+    from web import errors, resources, site, sparql, named_queries, pages
+
+    errors.register(app)
+    for module in (pages, resources, sparql, named_queries, site):
+        app.register_blueprint(module.bp)
+    return app

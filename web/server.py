@@ -1,0 +1,37 @@
+"""Run the app on gunicorn (threaded workers), the production WSGI server; never Flask's development server."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from kg.settings import Settings
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        s = self.settings
+        for key, value in {
+            "bind": f"{s.host}:{s.port}",
+            "workers": s.workers,
+            "threads": s.threads,
+            "worker_class": "gthread",
+            "timeout": max(30, int(s.query_timeout * 4)),
+            "graceful_timeout": 5,
+            "accesslog": "-",
+            "limit_request_line": 8190,
+        }.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from web import create_app
+
+        return create_app(self.settings)
+
+
+def run(settings: Settings) -> None:
+    """Serve until interrupted."""
+    _Gunicorn(settings).run()
