@@ -11,7 +11,9 @@ Rules a query file follows (checked by `load_queries`, which runs each query onc
   a variable inside a sub-SELECT that does not project it is another variable);
 - a parameter sits in a triple pattern, so an embedded and a remote store agree (rdflib issue 1772); the
   exceptions, `profile-as-of` (a date) and `search` (a text), say so in their descriptions;
-- a parameter with no default may be left unbound, and the query then matches every value.
+- a parameter with no default may be left unbound, and the query then matches every value;
+- rows are DISTINCT (counts COUNT(DISTINCT ...)): Oxigraph's union default graph is a bag with one match per
+  named graph, and the same statement often comes from several sources (resume and a homepage version).
 
 Defaults are strings. Three tokens are special: `{base}` inside an IRI default is the base IRI; the IRI
 default `owner` is the profile's kg:Owner, found by one query per build (`run` does this; `bind` binds it only

@@ -113,6 +113,7 @@ class EmbeddedStore(GraphStore):
             store.bulk_load(path=str(build / "graph.nq"), format=ox.RdfFormat.N_QUADS)
             if mtime is not None:
                 store.bulk_load(path=str(updates), format=ox.RdfFormat.N_QUADS)
+            _merge_default_graph(store)
             self.meta = BuildMeta.read(build / "meta.json")
             self._store, self._loaded_target, self._updates_mtime = store, target, mtime
             self.build_dir = build
@@ -123,8 +124,6 @@ class EmbeddedStore(GraphStore):
         kwargs: dict = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
@@ -166,10 +165,17 @@ class EmbeddedStore(GraphStore):
 
     def quads(self):
         self.refresh()
-        return self._store.quads_for_pattern(None, None, None, None)
+        return (q for q in self._store.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def __len__(self) -> int:
-        return len(self._store)
+
+def _merge_default_graph(store: ox.Store) -> None:
+    """Make the default graph the RDF merge of all named graphs: each triple once, as SPARQL's union should be.
+
+    Oxigraph's union-default-graph option repeats a triple once per graph holding it, which inflates counts.
+    """
+    store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                  for q in store.quads_for_pattern(None, None, None, None)])
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -107,7 +107,7 @@ def union_graph(graph: Graph) -> Graph:
 
 
 def _is_dataset(graph: Graph) -> bool:
-    return hasattr(graph, "quads") and hasattr(graph, "contexts") and graph.context_aware
+    return bool(getattr(graph, "context_aware", False))
 
 
 def schema_terms_missing(graph: Graph) -> set[str]:
@@ -228,10 +228,13 @@ def owl_problems(data: Graph) -> list[Problem]:
         return [Problem("violation", "", None, "The graph is logically inconsistent with ontology/kg.ttl (HermiT); "
                         "no resource with disjoint types was found, so check owl:sameAs links and the domains and "
                         "ranges of kg: properties.", None)]
+    by_node: dict[URIRef, list[str]] = defaultdict(list)
+    for node, a, b in clashes:
+        by_node[node].append(f"{_curie(a)} and {_curie(b)}")
     return [Problem("violation", str(node), None,
                     f"The graph is logically inconsistent with ontology/kg.ttl (HermiT): {node} is both "
-                    f"{_curie(a)} and {_curie(b)}, which are disjoint.", sources.source_of(node))
-            for node, a, b in clashes]
+                    f"{'; both '.join(pairs)}, which are disjoint.", sources.source_of(node))
+            for node, pairs in by_node.items()]
 
 
 def reasoner_input(data: Graph) -> Graph:
@@ -310,7 +313,7 @@ def disjoint_clashes(reduced: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
     disjoint = {frozenset(pair) for pair in reduced.subject_objects(OWL.disjointWith)}
     types: dict[Node, set[Node]] = defaultdict(set)
     for s, o in reduced.subject_objects(RDF.type):
-        if o not in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.FunctionalProperty):
+        if not str(o).startswith(str(OWL)):
             types[s].add(o)
     for prop in set(reduced.subjects(RDFS.domain, None)) | set(reduced.subjects(RDFS.range, None)):
         domain, range_ = reduced.value(prop, RDFS.domain), reduced.value(prop, RDFS.range)
@@ -319,6 +322,9 @@ def disjoint_clashes(reduced: Graph) -> list[tuple[URIRef, URIRef, URIRef]]:
                 types[s].add(domain)
             if range_ is not None:
                 types[o].add(range_)
+    for a, b in reduced.subject_objects(OWL.sameAs):
+        merged = types[a] | types[b]
+        types[a], types[b] = merged, set(merged)
     clashes = []
     for node, asserted in types.items():
         closed = _closure(asserted, supers)

@@ -1,0 +1,132 @@
+"""The embedded store: builds swapped in whole, failed or killed builds leave the previous one serving."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import QueryError, StoreError
+from kg.store import BuildMeta, EmbeddedStore, current_build, new_build_id, write_build
+
+BASE = "http://example.org/"
+
+
+def quads(n: int, graph: str = "source/a"):
+    g = ox.NamedNode(BASE + graph)
+    return [ox.Quad(ox.NamedNode(f"{BASE}id/person/p{i}"), ox.NamedNode("https://schema.org/name"),
+                    ox.Literal(f"Person {i}"), g) for i in range(n)]
+
+
+def write(store_dir, n: int):
+    return write_build(store_dir, quads(n), BuildMeta(new_build_id(), BASE, "now", triples=n))
+
+
+def count(store: EmbeddedStore) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+
+def test_no_build_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="kg build"):
+        EmbeddedStore(tmp_path)
+
+
+def test_default_graph_is_the_union_and_graph_reaches_each_source(tmp_path):
+    write_build(tmp_path, quads(2) + quads(3, "source/b"), BuildMeta(new_build_id(), BASE, "now"))
+    store = EmbeddedStore(tmp_path)
+    assert count(store) == 3
+    named = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    assert [(r["g"].value, r["n"].value) for r in named] == [(BASE + "source/a", "2"), (BASE + "source/b", "3")]
+    only_b = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[BASE + "source/b"])
+    assert next(iter(only_b))["n"].value == "3"
+
+
+def test_bindings_are_rdf_terms(tmp_path):
+    write(tmp_path, 3)
+    store = EmbeddedStore(tmp_path)
+    rows = store.query("SELECT ?_p ?name WHERE { ?_p <https://schema.org/name> ?name }",
+                       {"_p": ox.NamedNode(f"{BASE}id/person/p1")})
+    assert [r["name"].value for r in rows] == ["Person 1"]
+
+
+def test_malformed_query_gives_the_parser_message(tmp_path):
+    write(tmp_path, 1)
+    with pytest.raises(QueryError, match="1:15"):
+        EmbeddedStore(tmp_path).query("SELECT WHERE {")
+
+
+def test_a_reader_sees_the_new_build_after_the_swap(tmp_path):
+    write(tmp_path, 2)
+    store = EmbeddedStore(tmp_path)
+    first = store.meta.build_id
+    write(tmp_path, 5)
+    assert count(store) == 5 and store.meta.build_id != first
+
+
+def test_a_failed_build_leaves_the_previous_one(tmp_path):
+    write(tmp_path, 2)
+    before = current_build(tmp_path)
+
+    def broken():
+        yield from quads(1)
+        raise RuntimeError("importer blew up")
+
+    with pytest.raises(RuntimeError):
+        write_build(tmp_path, broken(), BuildMeta(new_build_id(), BASE, "now"))
+    assert current_build(tmp_path) == before
+    assert count(EmbeddedStore(tmp_path)) == 2
+    assert not list((tmp_path / "builds").glob(".tmp-*"))
+
+
+def test_a_killed_build_leaves_the_previous_one(tmp_path):
+    write(tmp_path, 2)
+    before = current_build(tmp_path)
+    script = textwrap.dedent(f"""
+        import time, pyoxigraph as ox
+        from kg.store import BuildMeta, new_build_id, write_build
+        def slow():
+            for i in range(10**6):
+                if i == 10:
+                    print("writing", flush=True)
+                    time.sleep(60)
+                yield ox.Quad(ox.NamedNode("{BASE}s"), ox.NamedNode("{BASE}p"), ox.Literal(str(i)),
+                              ox.NamedNode("{BASE}g"))
+        write_build({str(tmp_path)!r}, slow(), BuildMeta(new_build_id(), "{BASE}", "now"))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == b"writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert current_build(tmp_path) == before
+    assert count(EmbeddedStore(tmp_path)) == 2
+
+
+def test_old_builds_are_pruned(tmp_path):
+    for n in range(5):
+        write(tmp_path, n + 1)
+        time.sleep(0.01)
+    assert len([p for p in (tmp_path / "builds").iterdir() if not p.name.startswith(".")]) == 3
+
+
+def test_updates_live_in_their_own_graph_and_survive_a_rebuild(tmp_path):
+    write(tmp_path, 2)
+    store = EmbeddedStore(tmp_path)
+    store.update('INSERT DATA { <http://example.org/x> <https://schema.org/name> "added" }')
+    ask = 'ASK { GRAPH <http://example.org/graph/updates> { <http://example.org/x> ?p "added" } }'
+    assert bool(store.query(ask))
+    write(tmp_path, 3)
+    assert bool(EmbeddedStore(tmp_path).query(ask))
+
+
+def test_an_update_cannot_touch_other_graphs(tmp_path):
+    write(tmp_path, 2)
+    store = EmbeddedStore(tmp_path)
+    with pytest.raises(QueryError):
+        store.update('INSERT DATA { GRAPH <http://example.org/source/a> { <http://example.org/x> <http://example.org/p> 1 } }')
+    assert count(store) == 2
