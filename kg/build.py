@@ -80,6 +80,8 @@ class _Builder:
         self.redirects: dict[str, str] = {}
         self.owner_id: int | None = None
         self.preferred_name: dict[URIRef, str] = {}
+        self.role_names: dict[URIRef, str] = {}
+        self.described: set[URIRef] = set()  # entities some source describes (not only names in passing)
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -196,14 +198,13 @@ class _Builder:
 
     def add_entity(self, e: Entity) -> None:
         g, s = self.graph(e.origin), self.entity_iri(e.kind, e.name, e.url)
+        self.described.add(s)
         kind = self.kind_of(s)
         for cls in KIND_CLASSES.get(kind, [SCHEMA.Thing]):
             g.add((s, RDF.type, cls))
-        if e.kind != kind and e.kind in ("event",):
-            g.add((s, RDF.type, SCHEMA.Event))
-        if kind == "initiative" and (e.org_type in ("committee", "programme", "community", "reading-group", None)
-                                     and e.kind != "event" and e.date is None):
-            g.add((s, RDF.type, SCHEMA.Organization))
+        if kind == "initiative":
+            is_event = e.kind == "event" or e.date is not None or e.super_event is not None
+            g.add((s, RDF.type, SCHEMA.Event if is_event else SCHEMA.Organization))
         if e.org_type in ORG_CLASS and kind == "organization":
             g.add((s, RDF.type, ORG_CLASS[e.org_type]))
         if e.repository or (e.url and "github.com" in e.url and kind == "project"):
@@ -282,14 +283,16 @@ class _Builder:
         if org is None:
             self.warn(r.origin, f"role in unknown {r.organization!r} skipped")
             return
+        self.add_thing_stub(g, org, r.organization)
         slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],
                           iris.slugify(r.role_name, max_words=6)])
         role = iris.mint(self.base, "role", slug)
+        role_name = self.role_names.setdefault(role, r.role_name)  # one spelling: the most authoritative source's
         link = ROLE_LINK[r.category]
         g.add((person, link, role))
         g.add((role, RDF.type, ROLE_CLASS[r.category]))
         g.add((role, link, org))
-        g.add((role, SCHEMA.roleName, Literal(r.role_name)))
+        g.add((role, SCHEMA.roleName, Literal(role_name)))
         if r.category == "award":
             g.add((person, SCHEMA.award, Literal(r.role_name)))
         if r.start:
@@ -306,6 +309,16 @@ class _Builder:
             self.add_person_stub(g, name)
         self.traced(role, r.origin)
 
+    def add_thing_stub(self, g: Graph, s: URIRef, name: str) -> None:
+        """An organization, initiative, project or event named in this source: typed and named here too."""
+        kind = self.kind_of(s)
+        classes = KIND_CLASSES.get(kind, [SCHEMA.Thing])
+        if kind == "initiative" and s not in self.described:
+            classes = [*classes, SCHEMA.Organization]  # met only as a role's organization
+        for cls in classes:
+            g.add((s, RDF.type, cls))
+        self.add_name(g, s, name)
+
     def add_person_stub(self, g: Graph, name: str) -> None:
         """A person met only by name in this source: typed and named here, so this graph stands alone."""
         s = self.entity_iri(PERSON, name)
@@ -321,7 +334,8 @@ class _Builder:
             g.add((s, RDF.type, SCHEMA.Thesis))
         g.add((s, SCHEMA.name, Literal(p.title)))
         g.add((s, SCHEMA.headline, Literal(p.title)))
-        if p.date:
+        best = self.best_dates.get(cid)
+        if p.date and not (best and best != p.date and best.iso().startswith(p.date.iso())):
             g.add((s, SCHEMA.datePublished, date_literal(p.date)))
         if p.abstract:
             g.add((s, SCHEMA.abstract, Literal(p.abstract)))
@@ -382,6 +396,16 @@ class _Builder:
             self.warn(origin, f"arXiv category {code!r} is not one the project knows; kept as given")
         return topic
 
+    def most_precise_dates(self) -> dict[int, PartialDate]:
+        """Per paper, the most precise date any source gives; a coarser date agreeing with it is left out."""
+        best: dict[int, PartialDate] = {}
+        for p in self.records:
+            if isinstance(p, Paper) and p.date:
+                cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+                if cid not in best or len(p.date.iso()) > len(best[cid].iso()):
+                    best[cid] = p.date
+        return best
+
     def complete_author_lists(self) -> dict[int, Origin]:
         """For each paper, the source whose author list is the authority: complete before truncated, then longest."""
         best: dict[int, tuple[tuple, Origin]] = {}
@@ -404,8 +428,9 @@ class _Builder:
             p.add((src, SCHEMA.headline, Literal(d.title)))
         if d.importer == "homepage":
             p.add((src, RDF.type, KG.HomepageVersion))
-            if d.version_date:
-                p.add((src, KG.versionDate, Literal(d.version_date)))
+            if d.version_date is None:
+                self.warn(Origin(d.path), "undated homepage version: taken as the current one (dated today)")
+            p.add((src, KG.versionDate, Literal(d.version_date or self.built_at.date())))
         activity = URIRef(f"{src}#import")
         agent = URIRef(f"{self.base}agent/kg.sources.{d.importer}")
         p.add((src, PROV.wasGeneratedBy, activity))
@@ -472,6 +497,7 @@ class _Builder:
             self.add_document(d)
         self.describe_clusters()
         complete = self.complete_author_lists()
+        self.best_dates = self.most_precise_dates()
         sections, mentions = [], []
         for r in self.ordered():
             if isinstance(r, Role):

@@ -39,10 +39,20 @@ KINDS: dict[str, Kind] = {
 FOAF_TYPES = {"person": FOAF.Person, "organization": FOAF.Organization, "project": FOAF.Project}
 
 
+# Letters that Unicode decomposition does not reduce to ASCII.
+_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
+                          "Œ": "OE", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"})
+
+
+def ascii_fold(text: str) -> str:
+    """Text with accents and special letters folded to ASCII ("Michał Koziarski" -> "Michal Koziarski")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
 def slugify(text: str, max_words: int = 8) -> str:
     """A readable ASCII slug: accents folded, lower case, words joined by hyphens (at most max_words)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", folded.lower())
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text).lower())
     return "-".join(words[:max_words]) or "x"
 
 

@@ -69,6 +69,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,30}$")
 
 
+class _HeaderLoader(yaml.SafeLoader):
+    """YAML for headers: like safe_load, but dates stay text (defaults are parsed by their declared type)."""
+
+
+_HeaderLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class QueryFileError(SourceError):
     """A query file is malformed: names the file, the line where known, and the problem."""
 
@@ -138,8 +148,8 @@ def load_query(path: Path) -> NamedQuery:
     if not header_lines:
         raise QueryFileError(str(path), 1, "no `#+ ` header (title, description, params)")
     try:
-        header = yaml.safe_load("\n".join(header_lines))
-    except yaml.YAMLError as exc:
+        header = yaml.load("\n".join(header_lines), Loader=_HeaderLoader)  # noqa: S506 (a SafeLoader)
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise QueryFileError(str(path), mark.line + 1 if mark else 1, f"header is not YAML: {exc}") from None
     if not isinstance(header, dict):
@@ -187,10 +197,8 @@ def _parse_param(path: Path, raw: Any) -> Param:
     if kind not in PARAM_TYPES:
         raise QueryFileError(str(path), 1, f"parameter {name}: unknown type {kind!r} "
                              f"(one of {', '.join(PARAM_TYPES)})")
-    # YAML reads 2022-01-01 as a date and 3 as an int: defaults are kept as the text they were written as.
+    # YAML reads 3 as an int (dates stay text with _HeaderLoader): defaults are kept as text.
     default = raw.get("default")
-    if isinstance(default, dt.date):
-        default = default.isoformat()
     default = None if default is None else str(default)
     param = Param(name, kind, default, str(raw.get("description") or ""), bool(raw.get("required", False)))
     if default is not None and not _is_token(param, default):
@@ -365,7 +373,7 @@ def owner_of(store: GraphStore) -> Term | None:
 
 
 def _bindings(store: GraphStore, query: NamedQuery, values: Mapping[str, str], base: str) -> dict[str, Term]:
-    needs_owner = any(p.type == "iri" and p.default == OWNER_DEFAULT and not (values.get(p.name) or "").strip()
+    needs_owner = any(p.type == "iri" and p.default == OWNER_DEFAULT and not str(values.get(p.name) or "").strip()
                       for p in query.params)
     return bind(query, values, base, owner=owner_of(store) if needs_owner else None)
 

@@ -9,9 +9,10 @@ name never match.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from kg.iris import ascii_fold
 
 PERSON = "person"
 HONORIFICS = ("prof.", "professor", "dr.", "dr")
@@ -20,7 +21,7 @@ NON_PERSON_KINDS = ("organization", "project", "initiative", "event", "place", "
 
 def fold(text: str) -> str:
     """Accent-folded, lower-case, single-spaced text for comparing names."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = ascii_fold(text).lower()
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 

@@ -77,6 +77,11 @@ class GraphStore(ABC):
         """A file the build attached (IRI ledger, build report, text index), or None."""
         return None
 
+    def version(self) -> str:
+        """What identifies the data answered now (build, plus updates): a key for caches and HTTP validators."""
+        self.refresh()
+        return self.meta.build_id
+
 
 class EmbeddedStore(GraphStore):
     """The embedded default: the current build loaded into an in-memory Oxigraph store, reloaded on swap."""
@@ -158,6 +163,11 @@ class EmbeddedStore(GraphStore):
             os.replace(tmp, updates)
         self.refresh()
 
+    def version(self) -> str:
+        self.refresh()
+        mtime = self._updates_mtime
+        return self.meta.build_id if mtime is None else f"{self.meta.build_id}.u{mtime:.6f}"
+
     def attachment(self, name: str) -> bytes | None:
         self.refresh()
         path = self.build_dir / name
@@ -191,7 +201,8 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 def new_build_id() -> str:
     """A sortable, unique build id: UTC time to the microsecond."""
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time() % 1:.6f}"[1:].replace(".", "-")
+    ns = time.time_ns()
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ns // 10**9)) + f"-{ns % 10**9 // 1000:06d}"
 
 
 def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,

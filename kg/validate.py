@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from kg.errors import KGError
 from kg.settings import PROJECT_ROOT
 from kg.vocab import KG, OWL, PROV, SCHEMA, XSD
 
@@ -28,6 +30,7 @@ SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
 JAVA_MISSING = "OWL consistency not checked: Java is not installed (apt-get install default-jre-headless)"
 LINE_FRAGMENT = re.compile(r"#line=(\d+)")
 MAX_SOURCES = 3
+GRAPH_ANCHOR = URIRef("https://w3id.org/scholarly-kg/shapes#Graph")  # focus of graph-wide checks; culprit in sh:value
 
 AXIOM_PREDICATES = frozenset({
     RDF.type, RDF.first, RDF.rest, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
@@ -95,7 +98,7 @@ def schema_vocab() -> SchemaVocab:
     return SchemaVocab(frozenset(terms), {k: frozenset(v) for k, v in supers.items()})
 
 
-def union_graph(graph: Graph) -> Graph:
+def union_graph(graph: Graph | Dataset) -> Graph:
     """An in-memory rdflib Graph with every triple of graph (all named graphs of a Dataset)."""
     union = Graph()
     for prefix, namespace in graph.namespaces():
@@ -110,7 +113,7 @@ def _is_dataset(graph: Graph) -> bool:
     return bool(getattr(graph, "context_aware", False))
 
 
-def schema_terms_missing(graph: Graph) -> set[str]:
+def schema_terms_missing(graph: Graph | Dataset) -> set[str]:
     """schema.org IRIs used as predicate or class in graph that the schema.org copy does not define."""
     defined = schema_vocab().terms
     triples: Iterable = (q[:3] for q in graph.quads((None, None, None, None))) if _is_dataset(graph) else graph
@@ -122,7 +125,7 @@ def schema_terms_missing(graph: Graph) -> set[str]:
     return {t for t in used if t.startswith(SCHEMA_PREFIXES) and t not in defined}
 
 
-def validate(graph: Graph, *, owl: bool = True) -> list[Problem]:
+def validate(graph: Graph | Dataset, *, owl: bool = True) -> list[Problem]:
     """Every problem in graph (a Graph or a Dataset, validated as the union of its graphs): SHACL, then OWL."""
     data = union_graph(graph)
     problems = shacl_problems(data)
@@ -139,21 +142,47 @@ def shacl_problems(data: Graph) -> list[Problem]:
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
         abort_on_first=False, allow_warnings=True, advanced=False,
     )
+    if not isinstance(report, Graph):
+        raise KGError(f"SHACL validation could not run: {report}")
     sources = SourceIndex(data)
     problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    results = (r for top in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(top, SH.result))
+    for result in results:
         focus = report.value(result, SH.focusNode)
+        if focus == GRAPH_ANCHOR:
+            focus = report.value(result, SH.value)
         path = report.value(result, SH.resultPath)
         severity = report.value(result, SH.resultSeverity)
         message = report.value(result, SH.resultMessage)
         problems.append(Problem(
             severity=_local_name(severity).lower() if severity else "violation",
             focus=_show(focus),
-            path=_show(path) if path is not None else None,
+            path=path_text(report, path) if path is not None else None,
             message=str(message) if message is not None else f"fails {_show(report.value(result, SH.sourceShape))}",
             source=sources.source_of(focus),
         ))
     return sorted(problems, key=lambda p: (p.source or "", p.focus, p.message))
+
+
+def path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL syntax: an IRI as is, ^inverse, (a|b) alternatives, a/b sequences."""
+    if isinstance(path, URIRef):
+        return str(path)
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return "^" + _grouped(graph, inverse)
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return "(" + "|".join(_grouped(graph, p) for p in Collection(graph, alternatives)) + ")"
+    for modifier, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (inner := graph.value(path, modifier)) is not None:
+            return _grouped(graph, inner) + suffix
+    if (path, RDF.first, None) in graph:
+        return "/".join(_grouped(graph, p) for p in Collection(graph, path))
+    return _show(path)
+
+
+def _grouped(graph: Graph, path: Node) -> str:
+    text = path_text(graph, path)
+    return f"<{text}>" if isinstance(path, URIRef) else text
 
 
 def _local_name(iri: Node) -> str:

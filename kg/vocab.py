@@ -1,9 +1,10 @@
 """Namespaces as code: schema.org, FOAF, PROV-O and the project's own few terms."""
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, VOID, XSD
 
-SCHEMA = SDO  # https://schema.org/
+# A plain namespace: rdflib's SDO lags schema.org (no schema:pronouns); tests check every term against release 30.0.
+SCHEMA = Namespace("https://schema.org/")
 KG = Namespace("https://w3id.org/scholarly-kg/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 

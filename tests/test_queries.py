@@ -196,7 +196,8 @@ def test_collaborators_institutions(store, queries):
     rows = rows_of(store, queries, "collaborators-institutions")
     got = {short(r["organization"]): (int(r["coauthors"].value), int(r["papers"].value)) for r in rows}
     assert got == {
-        "organization/mila": (1, 2),  # Bob (affiliation and role); deep-widgets (also the listing's tag), sparse-gadgets
+        # Bob (affiliation and role); deep-widgets (also the listing's tag) and sparse-gadgets
+        "organization/mila": (1, 2),
         "organization/udem": (1, 1),  # Carol's PhD role; deep-widgets
         "organization/udem-diro": (0, 1),  # only the listing's tag on sparse-gadgets
     }
@@ -308,7 +309,9 @@ def test_profile_as_of_today_gives_the_current_roles(store, queries):
     ("2021-01-01", {"role/ada-lovelace--mila--postdoctoral-researcher"}),
     ("2022-12-31", {"role/ada-lovelace--mila--postdoctoral-researcher",
                     "role/ada-lovelace--mila-edi-committee--member"}),
-    ("2024-02-29", {"role/ada-lovelace--mila-edi-committee--member"}),  # the 2022 version is still the newest
+    # The 2022 version is still the newest: what it states holds, though the postdoc's known end has passed.
+    ("2024-02-29", {"role/ada-lovelace--mila--postdoctoral-researcher",
+                    "role/ada-lovelace--mila-edi-committee--member"}),
     ("2024-03-01", {"role/ada-lovelace--udem-diro--assistant-professor",
                     "role/ada-lovelace--ml-reading-group--organiser"}),
 ])
@@ -454,24 +457,21 @@ def test_results_serialize(store, queries, media_type):
     data = Q.run_to(store, query, {"paper": "paper/widget-mass"}, BASE, media_type)
     assert isinstance(data, bytes) and data
     rows = Q.run(store, query, {"paper": "paper/widget-mass"}, BASE)
-    fmt = ox.QueryResultsFormat.from_media_type(media_type)
-    parsed = ox.parse_query_results(data, format=fmt)
-    names = [v.value for v in parsed.variables]
-    assert names == ["_paper", "position", "author", "name", "isOrganization"]
-    reparsed = [{n: s[n] for n in names if s[n] is not None} for s in parsed]
-    if media_type == "text/csv":  # CSV keeps lexical forms only
-        assert [{k: v.value for k, v in r.items()} for r in reparsed] == [
-            {k: v.value for k, v in r.items()} for r in rows]
-    else:
-        assert reparsed == rows
+    names = ["_paper", "position", "author", "name", "isOrganization"]
+    if media_type != "text/csv":  # CSV results are lossy (lexical forms only): pyoxigraph does not read them
+        parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.from_media_type(media_type))
+        assert [v.value for v in parsed.variables] == names
+        assert [{n: s[n] for n in names if s[n] is not None} for s in parsed] == rows
     text = data.decode("utf-8")
     if media_type.endswith("json"):
         body = json.loads(text)
         assert body["head"]["vars"] == names
         assert body["results"]["bindings"][0]["author"]["value"] == BASE + "id/organization/atlas-collaboration"
     elif media_type == "text/csv":
-        table = list(csv.reader(io.StringIO(text)))
-        assert table[0] == names and table[1][3] == "ATLAS Collaboration"
+        table = list(csv.DictReader(io.StringIO(text)))
+        assert [{k: v for k, v in r.items() if v} for r in table] == [
+            {k: v.value for k, v in r.items()} for r in rows]
+        assert table[0]["name"] == "ATLAS Collaboration"
     elif media_type == "text/tab-separated-values":
         assert text.splitlines()[0].split("\t") == [f"?{n}" for n in names]
     else:

@@ -123,7 +123,7 @@ def test_paper_without_author():
     ds.graph(SOURCE).remove((PAPER, SCHEMA.author, None))
     text = messages(violations(ds))
     assert "A paper has no author (schema:author)." in text
-    assert "who is not among the paper's authors" in text
+    assert "who is not among its authors" in text
 
 
 def test_paper_with_bad_date_datatype():
@@ -131,6 +131,14 @@ def test_paper_with_bad_date_datatype():
     g = ds.graph(SOURCE)
     g.set((PAPER, SCHEMA.datePublished, Literal("September 1843")))
     assert "is not typed xsd:date, xsd:gYearMonth or xsd:gYear" in messages(violations(ds))
+
+
+def test_nested_results_are_not_reported_twice():
+    ds = profile()
+    ds.graph(SOURCE).set((PAPER, SCHEMA.datePublished, Literal("September 1843")))
+    assert [p.message for p in violations(ds)] == [
+        "A paper's publication date (schema:datePublished) is not typed xsd:date, xsd:gYearMonth or xsd:gYear."
+    ]
 
 
 def test_malformed_date_literal_is_caught():
@@ -168,6 +176,15 @@ def test_role_without_organization():
         "schema:memberOf or schema:alumniOf."
     ]
     assert found[0].source == "resume.md:7"
+
+
+def test_role_held_by_no_one_names_the_inverse_path():
+    ds = profile()
+    ds.graph(RESUME).add((ROLE, RDF.type, SCHEMA.EmployeeRole))
+    ds.graph(RESUME).remove((OWNER, SCHEMA.alumniOf, ROLE))
+    (problem,) = violations(ds)
+    assert problem.message.startswith("No one holds this role")
+    assert problem.path == "^(<https://schema.org/worksFor>|<https://schema.org/memberOf>|<https://schema.org/alumniOf>)"
 
 
 def test_role_with_two_organizations():

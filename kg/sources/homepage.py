@@ -82,7 +82,9 @@ _INITIATIVE_SECTION = re.compile(
 )
 _NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "do", "dos", "du", "la", "le", "van", "von", "y"}
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
-_SUPER_EVENT = re.compile(r"\b[Aa]t\s+(?:the\s+)?(?P<event>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*\s+(?P<year>(?:19|20)\d{2}))\b")
+_SUPER_EVENT = re.compile(
+    r"\b[Aa]t\s+(?:the\s+)?(?P<event>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*\s+(?P<year>(?:19|20)\d{2}))\b"
+)
 _MEMBERSHIP_WORDS = re.compile(
     r"\b(?:member|representative|delegate|chair|co-?chair|mentor|co-?organi[sz]er|organi[sz]er|volunteer)\b",
     re.IGNORECASE,
@@ -108,13 +110,13 @@ def read(path: Path, rel: str) -> list[Record]:
 
 def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     """Records from Markdown text; `filename` (default: the last part of rel) may carry the version date."""
-    meta, body, fm_line = split_front_matter(text, rel)
+    meta, body, key_lines = split_front_matter(text.replace("\r\n", "\n"), rel)
     doc = SourceDocument(
         path=rel,
         importer=NAME,
         media_type="text/markdown",
         title=_text_or_none(meta.get("title")),
-        version_date=version_date(meta, filename or Path(rel).name, rel, fm_line),
+        version_date=version_date(meta, filename or Path(rel).name, rel, key_lines.get("date")),
     )
     page = _Page.parse(body)
     records: list[Record] = [doc]
@@ -131,11 +133,11 @@ def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     return records
 
 
-def split_front_matter(text: str, rel: str) -> tuple[dict, str, int | None]:
-    """Front matter as a dict, the text with its lines blanked (so Markdown lines stay file lines), its first line."""
+def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
+    """Front matter as a dict, the text with it blanked (Markdown lines stay file lines), the line of each top key."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        return {}, text, None
+        return {}, text, {}
     close = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
     if close is None:
         raise SourceError(rel, 1, "front matter opened with --- is never closed")
@@ -149,10 +151,15 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int | None]:
         meta = {}
     if not isinstance(meta, dict):
         raise SourceError(rel, 2, "front matter is not a mapping of keys to values")
-    return meta, "\n" * (close + 1) + "\n".join(lines[close + 1 :]), 1
+    key_lines = {}
+    for number in range(1, close):
+        key = re.match(r"([^\s#:][^:]*?)\s*:(?:\s|$)", lines[number])
+        if key:
+            key_lines.setdefault(key.group(1).strip("'\""), number + 1)
+    return meta, "\n" * (close + 1) + "\n".join(lines[close + 1 :]), key_lines
 
 
-def version_date(meta: dict, filename: str, rel: str = "", fm_line: int | None = None) -> dt.date | None:
+def version_date(meta: dict, filename: str, rel: str = "", date_line: int | None = None) -> dt.date | None:
     """The date a page version describes: front matter `date`, else a date or bare year in the file name."""
     value = meta.get("date")
     if isinstance(value, dt.datetime):
@@ -163,7 +170,7 @@ def version_date(meta: dict, filename: str, rel: str = "", fm_line: int | None =
         try:
             return PartialDate.parse(str(value).strip()[:10]).first_day()
         except ValueError as exc:
-            raise SourceError(rel, fm_line, f"front matter date is not an ISO date: {value!r}") from exc
+            raise SourceError(rel, date_line, f"front matter date is not an ISO date: {value!r}") from exc
     day = _DAY_IN_NAME.search(filename)
     if day:
         try:
@@ -250,6 +257,10 @@ class _Sentence:
     @property
     def links(self) -> list[_Link]:
         return self.para.links_in(self.start, self.end)
+
+    def same_as(self, other: "_Sentence | None") -> bool:
+        """Whether both are the same span of the same paragraph."""
+        return other is not None and self.para is other.para and self.start == other.start
 
 
 @dataclass
@@ -413,12 +424,12 @@ class _RoleReader:
         self.page, self.rel = page, rel
         self.roles: list[Role] = []
         self.facts: dict[str, _OrgFacts] = {}  # by URL
-        self.entities: list[tuple[int, Entity]] = []  # organizations named without a link, with their offset
+        self.entities: list[tuple[int, Entity]] = []  # organizations named without a link, with their line
         self.location: str | None = None
 
     def read_all(self, skip: _Sentence | None) -> None:
         for sentence in self.page.sentences():
-            if skip is not None and sentence.para is skip.para and sentence.start == skip.start:
+            if sentence.same_as(skip):
                 continue
             if not self._at_org_i_am(sentence):
                 self._i_am_role_at(sentence)
@@ -503,7 +514,7 @@ class _RoleReader:
         return _OrgRef(name, None, None, para.line_at(start))
 
     def _record_chain(self, chain: list[_OrgRef], sentence: _Sentence) -> None:
-        """Facts from "at ORG at UNIT": each later one is a unit (a department, unless named otherwise) of the one before."""
+        """Facts from "at ORG at UNIT": each later one is a unit (a department, by default) of the one before."""
         for n, ref in enumerate(chain):
             org_type = _org_type(ref.name) or (_org_type(ref.alternate) if ref.alternate else None)
             parent = chain[n - 1].name if n else None
@@ -541,10 +552,14 @@ def _split(para: _Para, start: int, end: int, pattern: re.Pattern[str], keep=Non
 
 def _people(para: _Para, start: int, end: int) -> list[str]:
     """Names of the people in a "with A and B" clause, without honorifics."""
-    links = para.links_in(start, end)
-    texts = [l.text for l in links] if links else re.split(
-        r",\s*|\s+and\s+", re.sub(r"^(?:working |together )?with\s+", "", para.text[start:end].strip(" .")))
-    return [_strip_honorific(t)[1] for t in texts if t.strip()]
+    lead = re.match(r"\s*(?:working |together )?with\s+", para.text[start:end])
+    names = []
+    for s, e in _split(para, start + (lead.end() if lead else 0), end, re.compile(r",\s*|\s+and\s+")):
+        links = para.links_in(s, e)
+        text = links[0].text if links else re.sub(r"\s+since\b.*$", "", para.text[s:e]).strip(" .")
+        if text[:1].isupper():
+            names.append(_strip_honorific(text)[1])
+    return names
 
 
 def _strip_honorific(text: str) -> tuple[str | None, str]:
@@ -587,10 +602,10 @@ def _looks_like_person(text: str) -> bool:
 
 
 def _is_site_page(url: str) -> bool:
-    """Links into the owner's own site: Liquid-prefixed, root-relative or relative."""
+    """Links naming no entity: into the owner's own site (Liquid-prefixed or relative), or off the web (mailto:)."""
     if url.startswith(("{{", "{%", "/", "#", ".")):
         return True
-    return not urlparse(url).scheme
+    return urlparse(url).scheme.lower() not in ("http", "https")
 
 
 def _clean_name(text: str) -> str:
@@ -610,7 +625,7 @@ class _EntityReader:
         seen: set[str] = set()
         events: set[str] = set()
         for sentence in self.page.sentences():
-            if skip is not None and sentence.para is skip.para and sentence.start == skip.start:
+            if sentence.same_as(skip):
                 continue
             for link in sentence.links:
                 if link.url in seen or _is_site_page(link.url):
@@ -698,7 +713,7 @@ class _EntityReader:
         return bool(para.section and _PROJECT_SECTION.search(para.section))
 
     def _project(self, link: _Link, sentence: _Sentence, origin: Origin) -> Entity:
-        """A project: code repository when hosted on one, people linked in its sentence as members, an apposition as description."""
+        """A project: its repository when on a code host, people linked in its sentence as members, an apposition."""
         host = (urlparse(link.url).hostname or "").removeprefix("www.")
         members = [l.text for l in sentence.links
                    if l is not link and (_looks_like_person(l.text) or _strip_honorific(l.text)[0])]

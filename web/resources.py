@@ -1,0 +1,262 @@
+"""Linked-data resources `/id/{kind}/{slug}[.suffix]` by content negotiation, and the list of each kind.
+
+A resource answers as HTML (for people: names instead of IRIs, incoming relations, each fact's source
+documents, its schema.org JSON-LD and, for a paper, Google Scholar's citation tags) or as RDF in each format of
+kg.formats (its statements, its own role and authorship nodes, the names of what it links to). Old IRIs listed
+in the build's ledger answer 301 to the current one. Everything is computed once per data version.
+
+Lists (`/people`, `/organizations`, ... for each kind with a plural, except `/papers`, which the pages module
+serves) answer as HTML or as a schema.org ItemList in JSON-LD; `list_jsonld(kind)` gives the latter to others.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, make_response, redirect, render_template
+
+from kg import iris
+from kg.errors import ResourceNotFound
+from kg.formats import PREFIXES, serialize_triples
+from kg.queries import load_queries, run
+from web import jsonld
+from web.cache import app_base, app_store, cached, stamp
+from web.describe import Describer, ResourceView, type_label
+from web.negotiation import (HTML, RESOURCE_OFFERS, Offer, alternates, choose, error_as, finish,
+                             not_acceptable, split_suffix)
+
+bp = Blueprint("resources", __name__)
+
+JSONLD_LIST = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
+LIST_OFFERS: tuple[Offer, ...] = (HTML, JSONLD_LIST)
+PAGES_OWN_LISTS = {"paper"}  # /papers is the publications page (web.pages)
+
+
+# ---------------------------------------------------------------- template helpers
+
+
+@bp.app_template_filter("href")
+def href(url: str | None) -> str | None:
+    """A URL fit for an href: our own absolute paths and http(s) URLs; None for anything else (javascript:...)."""
+    if not url:
+        return None
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@bp.app_template_filter("type_label")
+def _type_label(iri: str) -> str:
+    return type_label(iri)
+
+
+# ---------------------------------------------------------------- data, once per build
+
+
+def describer() -> Describer:
+    return Describer(app_store(), app_base())
+
+
+def source_labels() -> dict:
+    """Named graph -> Source, once per data version."""
+    return cached("sources", lambda: describer().source_labels())
+
+
+def resource_view(iri: str) -> ResourceView | None:
+    """The view-model of a resource, or None when the store knows nothing about it; cached per data version."""
+    return cached(("view", iri), lambda: describer().describe(iri, source_labels()))
+
+
+def resource_rdf(iri: str, offer: Offer) -> bytes:
+    """The RDF of a resource in a format, cached per data version."""
+    def compute() -> bytes:
+        base = app_base()
+        triples = cached(("triples", iri), lambda: describer().triples(iri))
+        prefixes = {**PREFIXES, **{k: f"{base}id/{k}/" for k in iris.KINDS}}
+        return serialize_triples(triples, offer.format, prefixes)
+    return cached(("rdf", iri, offer.key), compute)
+
+
+def redirects() -> dict[str, str]:
+    """Old IRI -> current IRI, from the build's IRI ledger."""
+    def load() -> dict[str, str]:
+        raw = app_store().attachment("ledger.json")
+        return dict(json.loads(raw).get("redirects", {})) if raw else {}
+    return cached("redirects", load)
+
+
+def resource_jsonld(iri: str) -> dict | None:
+    """The schema.org JSON-LD of a resource (what its page embeds), or None when unknown."""
+    view = resource_view(iri)
+    return None if view is None else jsonld.for_view(view)
+
+
+def profile_page_jsonld(iri: str, url: str | None = None) -> dict | None:
+    """The ProfilePage JSON-LD (mainEntity: the Person at iri) for a profile home page, or None when unknown."""
+    view = resource_view(iri)
+    if view is None:
+        return None
+    return jsonld.profile_page(view, url=url, date_modified=app_store().meta.built_at or None)
+
+
+# ---------------------------------------------------------------- /id/{kind}/{slug}
+
+
+@bp.get("/id/<kind>/<name>")
+def resource(kind: str, name: str):
+    """One resource, by suffix or by Accept; 301 for an old IRI, 404/406 in the negotiated type."""
+    slug, suffix = split_suffix(name, RESOURCE_OFFERS)
+    path = f"/id/{kind}/{slug}"
+    offer = choose(RESOURCE_OFFERS, suffix)
+    if offer is None:
+        return not_acceptable(RESOURCE_OFFERS, path)
+    negotiated = suffix is None
+    base = app_base()
+    iri = base + path[1:]
+    target = redirects().get(iri)
+    if target:
+        location = ("/" + target[len(base):] if target.startswith(base) else target) + (f".{suffix}" if suffix else "")
+        response = redirect(location, 301)
+        response.vary.add("Accept")
+        return response
+    view = resource_view(iri) if kind in iris.KINDS else None
+    if view is None:
+        response = error_as(offer, 404, "Not Found", str(ResourceNotFound(kind, slug)))
+        if negotiated:
+            response.vary.add("Accept")
+        return response
+    if offer.key == "html":
+        body = render_template("resource.html", view=view, kind=iris.KINDS[kind],
+                               jsonld=jsonld.script_tag(jsonld.for_view(view)),
+                               citation=jsonld.citation_meta(view),
+                               alternates=alternates(path, RESOURCE_OFFERS, HTML))
+    else:
+        body = resource_rdf(iri, offer)
+    version, built_at = stamp()
+    return finish(make_response(body), offer=offer, version=version, built_at=built_at, negotiated=negotiated,
+                  links=alternates(path, RESOURCE_OFFERS, offer), location=f"{path}.{offer.suffix}")
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """Which named query lists a kind: its parameters, the variable naming each resource, a detail line."""
+
+    query: str
+    subject: str
+    params: dict[str, str] = field(default_factory=dict)
+    details: Callable[[list[dict]], str] | None = None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _count(row: dict, var: str) -> int:
+    term = row.get(var)
+    return int(term.value) if term is not None and term.value.isdigit() else 0
+
+
+def _people_details(rows: list[dict]) -> str:
+    return _plural(_count(rows[0], "papers"), "paper") if _count(rows[0], "papers") else ""
+
+
+def _organization_details(rows: list[dict]) -> str:
+    parts = [_plural(_count(rows[0], var), word) for var, word in (("members", "member"), ("papers", "paper"))
+             if _count(rows[0], var)]
+    return ", ".join(parts)
+
+
+def _project_details(rows: list[dict]) -> str:
+    members = list(dict.fromkeys(r["memberName"].value for r in rows if "memberName" in r))
+    description = next((r["description"].value for r in rows if "description" in r), "")
+    return " — ".join(x for x in (description, ", ".join(members)) if x)
+
+
+LISTS: dict[str, ListSpec] = {
+    "person": ListSpec("people", "person", details=_people_details),
+    "organization": ListSpec("organizations", "organization", details=_organization_details),
+    "project": ListSpec("projects", "project", details=_project_details),
+}
+
+
+@dataclass(frozen=True)
+class ListItem:
+    iri: str
+    path: str
+    name: str
+    details: str = ""
+
+
+def list_items(kind: str) -> list[ListItem]:
+    """The resources of a kind, by name, with a detail line; from the kind's named query, once per build."""
+    def compute() -> list[ListItem]:
+        spec = LISTS.get(kind) or ListSpec("resources-of-kind", "resource", {"kind": kind})
+        base = app_base()
+        rows = run(app_store(), load_queries()[spec.query], spec.params, base)
+        grouped: dict[str, list[dict]] = {}
+        for row in rows:
+            term = row.get(spec.subject)
+            if term is not None and iris.parse(base, term.value):
+                grouped.setdefault(term.value, []).append(row)
+        items = []
+        for iri, group in grouped.items():
+            name = next((r["name"].value for r in group if "name" in r), iri.rsplit("/", 1)[-1])
+            items.append(ListItem(iri, "/" + iri[len(base):], name, spec.details(group) if spec.details else ""))
+        return items
+    return cached(("list", kind), compute)
+
+
+def list_jsonld(kind: str, items: list[ListItem] | None = None) -> dict:
+    """A schema.org ItemList of the resources of a kind (the `.jsonld` twin of a list page)."""
+    spec = iris.KINDS[kind]
+    items = list_items(kind) if items is None else items
+    return jsonld.item_list(spec.label, f"{app_base()}{spec.plural}",
+                            [(i.iri, i.name, jsonld.KIND_TYPES.get(kind, "Thing")) for i in items])
+
+
+def list_page(kind: str, suffix: str | None = None):
+    """A list of a kind as HTML or JSON-LD (by suffix or Accept)."""
+    spec = iris.KINDS[kind]
+    path = f"/{spec.plural}"
+    offer = choose(LIST_OFFERS, suffix)
+    if offer is None:
+        return not_acceptable(LIST_OFFERS, path)
+    if offer.key == "html":
+        body = render_template("list.html", kind=spec, items=list_items(kind),
+                               alternates=alternates(path, LIST_OFFERS, HTML),
+                               jsonld=jsonld.script_tag(list_jsonld(kind)))
+    else:
+        body = json.dumps(list_jsonld(kind), ensure_ascii=False, indent=1)
+    version, built_at = stamp()
+    return finish(make_response(body), offer=offer, version=version, built_at=built_at,
+                  negotiated=suffix is None, links=alternates(path, LIST_OFFERS, offer),
+                  location=f"{path}.{offer.suffix}")
+
+
+def _register_lists() -> None:
+    """One route pair per kind with a list page (the KINDS table decides)."""
+    for kind in iris.KINDS.values():
+        if not kind.plural or kind.name in PAGES_OWN_LISTS:
+            continue
+        bp.add_url_rule(f"/{kind.plural}", f"list_{kind.name}", _list_view(kind.name, None))
+        bp.add_url_rule(f"/{kind.plural}.jsonld", f"list_{kind.name}_jsonld", _list_view(kind.name, "jsonld"))
+
+
+def _list_view(kind: str, suffix: str | None):
+    def view():
+        return list_page(kind, suffix)
+    view.__name__ = f"list_{kind}_{suffix or 'page'}"
+    return view
+
+
+_register_lists()
+
+__all__ = ["bp", "list_jsonld", "list_items", "resource_view", "resource_jsonld", "profile_page_jsonld",
+           "ListItem"]
