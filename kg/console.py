@@ -43,14 +43,14 @@ def run_query(settings: Settings, sparql: str | None, name: str | None, values: 
     """Run a SPARQL text or a named query on the current build and render it."""
     store = EmbeddedStore(settings.store)
     if name:
-        from kg.queries import bind, load_queries
         from kg.errors import BadParameter
+        from kg.queries import bind, load_queries, owner_of
 
         queries = load_queries()
         if name not in queries:
             raise BadParameter("name", f"no named query {name!r}; known: {', '.join(sorted(queries))}")
         nq = queries[name]
-        result = store.query(nq.sparql, bind(nq, values, store.meta.base))
+        result = store.query(nq.sparql, bind(nq, values, store.meta.base, owner=owner_of(store)))
     else:
         result = store.query(sparql)
     try:

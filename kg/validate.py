@@ -200,8 +200,8 @@ class SourceIndex:
 
     def __init__(self, data: Graph):
         self.data = data
-        self.names = {doc: str(name) for doc, name in data.subject_objects(SCHEMA.name)
-                      if isinstance(doc, URIRef) and (doc, PROV.wasGeneratedBy, None) in data}
+        documents = set(data.objects(None, PROV.wasQuotedFrom)) | set(data.subjects(RDF.type, PROV.Entity))
+        self.names = {doc: str(name) for doc in documents if (name := data.value(doc, SCHEMA.name)) is not None}
 
     def location(self, loc: Node) -> str:
         """One location IRI as "path:line" (the path is the source document's schema:name)."""

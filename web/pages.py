@@ -1,14 +1,31 @@
-"""Pages for people: the home page, publications, history, quality; and the site's own static files."""
+"""Pages for people: the home page, publications, history, quality; the portrait; and the site's static files.
+
+Every page reads the graph through named queries (queries/*.rq, run by kg.queries) and builds one view-model
+(web.views) that the template renders; the pictures are drawn by web.pictures from the same view-models.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, Response, abort, make_response, render_template, request, send_from_directory
+
+from kg.errors import BadParameter
+from kg.formats import RDF_FORMATS
+from web import i18n, views
+from web.cache import app_base, app_store, cached, stamp
+from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable
 
 bp = Blueprint("pages", __name__)
+i18n.register(bp)
+
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {p.name for p in STATIC.iterdir()} if STATIC.is_dir() else set()
+JSONLD = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
+PAPERS_OFFERS = (HTML, JSONLD)
+_SLUG = re.compile(r"^[A-Za-z0-9._~\-]{1,200}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @bp.get("/static/<name>")
@@ -17,3 +34,111 @@ def static_file(name: str):
     if name not in STATIC_FILES:
         abort(404)
     return send_from_directory(STATIC, name, max_age=3600)
+
+
+def _page(template: str, view: object, *, alternates_of: list | None = None, **context) -> Response:
+    """Render a page with the headers every page carries: ETag per data version and language, alternates."""
+    lang = i18n.current_language()
+    version, built_at = stamp()
+    response = make_response(render_template(template, view=view, **context))
+    links = alternates_of or []
+    return finish(response, offer=HTML, version=f"{version}-{lang}-{i18n.today().isoformat()}",
+                  built_at=built_at, negotiated=False, links=links)
+
+
+def _slug_param(name: str) -> str | None:
+    """A `kind/slug` filter parameter given as its slug; None when absent; 400 naming it when malformed."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not _SLUG.match(raw):
+        raise BadParameter(name, f"{raw!r} is not a slug (letters, digits, '.', '_', '~', '-')")
+    return raw
+
+
+@bp.get("/")
+def home():
+    """The profile: who, what now, the prose of the current homepage, projects, collaborators, recent papers."""
+    lang = i18n.current_language()
+    view = cached(("pages", "home", lang, i18n.today().isoformat()), lambda: views.home_view(lang))
+    if view.owner is None:
+        return _page("home.html", view)
+    links = [(f"{view.owner.href}.{f.suffix}", Offer(f.name, f.media_type, f.suffix)) for f in RDF_FORMATS]
+    return _page("home.html", view, alternates_of=links, jsonld=views.home_jsonld(view, request.url_root))
+
+
+@bp.get("/portrait.svg")
+def portrait():
+    """The generated placeholder portrait (the profile has no image file of its own)."""
+    lang = i18n.current_language()
+    owner = cached(("pages", "owner", lang), lambda: views.owner_view(lang))
+    name = owner.name if owner else "?"
+    from web.pictures import portrait as draw
+
+    body = draw(name, i18n.translate(lang, "home.portrait_alt", name=name))
+    response = make_response(body)
+    response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
+    version, built_at = stamp()
+    return finish(response, offer=Offer("svg", "image/svg+xml"), version=f"{version}-{lang}", built_at=built_at,
+                  negotiated=False, max_age=3600)
+
+
+@bp.get("/papers")
+@bp.get("/papers.<suffix>")
+def papers(suffix: str | None = None):
+    """Publications by year, newest first; filtered by `topic` and `coauthor` (slugs) on the server."""
+    offer = choose(PAPERS_OFFERS, suffix)
+    if offer is None:
+        if suffix is not None:
+            abort(404)
+        return not_acceptable(PAPERS_OFFERS, "/papers")
+    topic, coauthor = _slug_param("topic"), _slug_param("coauthor")
+    lang = i18n.current_language()
+    view = cached(("pages", "papers", lang, topic, coauthor), lambda: views.papers_view(lang, topic, coauthor))
+    links = alternates("/papers", PAPERS_OFFERS, offer)
+    if offer is JSONLD:
+        body = views.papers_jsonld(view, request.url_root)
+        response = make_response(body)
+        version, built_at = stamp()
+        return finish(response, offer=JSONLD, version=f"{version}-{topic}-{coauthor}", built_at=built_at,
+                      negotiated=suffix is None, links=links)
+    response = _page("papers.html", view, alternates_of=links)
+    if suffix is None:
+        response.vary.add("Accept")
+    return response
+
+
+@bp.get("/history")
+def history():
+    """The career timeline, the profile as of a date (`as_of`), and what changed between homepage versions."""
+    as_of = request.args.get("as_of", "").strip() or None
+    if as_of is not None and not _DAY.match(as_of):
+        raise BadParameter("as_of", f"{as_of!r} is not a date (YYYY-MM-DD)")
+    if as_of is not None:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise BadParameter("as_of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
+    older, newer = _slug_param("from"), _slug_param("to")
+    lang = i18n.current_language()
+    view = cached(("pages", "history", lang, as_of, older, newer, i18n.today().isoformat()),
+                  lambda: views.history_view(lang, as_of, older, newer))
+    return _page("history.html", view)
+
+
+@bp.get("/quality")
+def quality():
+    """What the build and the shapes found, and what the owner could complete."""
+    lang = i18n.current_language()
+    view = cached(("pages", "quality", lang), lambda: views.quality_view(lang))
+    return _page("quality.html", view)
+
+
+def base_iri() -> str:
+    """The base IRI of the data (for templates that show IRIs)."""
+    return app_base()
+
+
+__all__ = ["bp", "app_store"]
