@@ -28,9 +28,9 @@ def bibtex_entries(store: GraphStore) -> list[Entry]:
     papers: dict[str, dict] = {}
     for row in run(store, queries["bibliography"], {}, base):
         iri = _value(row["paper"])
-        paper = papers.setdefault(iri, {"row": row, "ids": set()})
+        paper = papers.setdefault(iri, {"row": row, "ids": {}})
         if row.get("identifier") is not None:
-            paper["ids"].add(_value(row["identifier"]))
+            paper["ids"][_value(row["scheme"])] = _value(row["identifier"])
     return [_entry(iri, p["row"], p["ids"], authors.get(iri, [])) for iri, p in papers.items()]
 
 
@@ -40,8 +40,7 @@ def _bib_name(name: str) -> str:
     return name if len(parts) < 2 else f"{parts[-1]}, {' '.join(parts[:-1])}"
 
 
-def _entry(iri: str, row, ids: set[str], authors: list[str]) -> Entry:
-    ids_by_scheme = dict(i.split(":", 1) for i in ids if ":" in i)
+def _entry(iri: str, row, ids_by_scheme: dict[str, str], authors: list[str]) -> Entry:
     key = ids_by_scheme.get("bibtex") or iri.rsplit("/", 1)[-1]
     thesis = _value(row["isThesis"]) == "true"
     fields = [Field("title", "{" + _value(row["title"]) + "}")]

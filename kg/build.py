@@ -39,6 +39,8 @@ KIND_CLASSES = {
     "topic": [SCHEMA.DefinedTerm],
     "thing": [SCHEMA.Thing],
 }
+IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
+                   "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 PROVENANCE_GRAPH = "graph/provenance"
 INFERRED_GRAPH = "graph/inferred"
 
@@ -89,8 +91,21 @@ class _Builder:
         doc = self.docs.get(origin.path)
         return doc.importer if doc else "rdf"
 
-    def graph(self, origin: Origin) -> Graph:
-        return self.ds.graph(iris.source_iri(self.base, origin.path))
+    def graph(self, origin: Origin, private: bool = False) -> Graph:
+        """The named graph of a source document, or its private twin (kept out of every public route)."""
+        return self.ds.graph(iris.private_iri(self.base, origin.path) if private
+                             else iris.source_iri(self.base, origin.path))
+
+    def add_identifiers(self, g: Graph, s: URIRef, identifiers: dict[str, str]) -> None:
+        """Identifiers as schema:PropertyValue nodes ({s}#id-{scheme}), and schema:sameAs where a scheme has IRIs."""
+        for scheme, value in sorted(identifiers.items()):
+            node = URIRef(f"{s}#id-{iris.slugify(scheme)}")
+            g.add((s, SCHEMA.identifier, node))
+            g.add((node, RDF.type, SCHEMA.PropertyValue))
+            g.add((node, SCHEMA.propertyID, Literal(scheme)))
+            g.add((node, SCHEMA.value, Literal(value)))
+            if scheme in IDENTIFIER_IRIS:
+                g.add((s, SCHEMA.sameAs, URIRef(IDENTIFIER_IRIS[scheme] + value)))
 
     def traced(self, subject: URIRef, origin: Origin) -> None:
         """Tie a subject to the line of the source it was read from (RFC 5147 fragment)."""
@@ -197,7 +212,7 @@ class _Builder:
                 self.add_owner(r)
 
     def add_entity(self, e: Entity) -> None:
-        g, s = self.graph(e.origin), self.entity_iri(e.kind, e.name, e.url)
+        g, s = self.graph(e.origin, e.private), self.entity_iri(e.kind, e.name, e.url)
         self.described.add(s)
         kind = self.kind_of(s)
         for cls in KIND_CLASSES.get(kind, [SCHEMA.Thing]):
@@ -232,6 +247,7 @@ class _Builder:
             g.add((s, SCHEMA.member, self.entity_iri(PERSON, member)))
         for same in e.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
+        self.add_identifiers(g, s, e.identifiers)
         if kind == "topic":
             scheme = iris.mint(self.base, "topic", "interests")
             g.add((s, SCHEMA.inDefinedTermSet, scheme))
@@ -269,6 +285,12 @@ class _Builder:
             g.add((s, SCHEMA.workLocation, Literal(o.location)))
         if o.summary:
             g.add((s, SCHEMA.description, Literal(o.summary)))
+        for same in o.same_as:
+            g.add((s, SCHEMA.sameAs, URIRef(same)))
+        self.add_identifiers(g, s, o.identifiers)
+        private = self.graph(o.origin, private=True)
+        for prop, value in o.private_facts.items():
+            private.add((s, SCHEMA[prop], Literal(value)))
         for interest in o.interests:
             topic = self.node("topic", interest)
             if topic is not None:
@@ -276,7 +298,7 @@ class _Builder:
         self.traced(s, o.origin)
 
     def add_role(self, r: Role) -> None:
-        g = self.graph(r.origin)
+        g = self.graph(r.origin, r.private)
         person = self.entity_iri(PERSON, r.person) if r.person else self.iri[
             self.entities.cluster(self.owner_id).id]
         org = self.thing(r.organization)
@@ -301,6 +323,8 @@ class _Builder:
             g.add((role, SCHEMA.endDate, date_literal(r.end)))
         if r.description:
             g.add((role, SCHEMA.description, Literal(r.description)))
+        if r.location:
+            g.add((role, SCHEMA.location, Literal(r.location)))
         for name in r.supervisors:
             g.add((role, KG.supervisor, self.entity_iri(PERSON, name)))
         for name in r.hosts:
@@ -326,7 +350,7 @@ class _Builder:
         self.add_name(g, s, name)
 
     def add_paper(self, p: Paper, complete_lists: dict[int, Origin]) -> None:
-        g = self.graph(p.origin)
+        g = self.graph(p.origin, p.private)
         cid = self.papers.cluster(self.papers.find("paper", p.title)).id
         s = self.paper_iri[cid]
         g.add((s, RDF.type, SCHEMA.ScholarlyArticle))
@@ -368,13 +392,8 @@ class _Builder:
                 g.add((s, prop, URIRef(value)))
         if p.pdf and p.pdf.startswith(("http://", "https://")):
             g.add((s, SCHEMA.associatedMedia, URIRef(p.pdf)))
-        for prop_id, value in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)):
-            if value:
-                g.add((s, SCHEMA.identifier, Literal(f"{prop_id}:{value}")))
-        if p.doi:
-            g.add((s, SCHEMA.sameAs, URIRef(f"https://doi.org/{p.doi}")))
-        if p.arxiv:
-            g.add((s, SCHEMA.sameAs, URIRef(f"https://arxiv.org/abs/{p.arxiv}")))
+        ids = {**p.identifiers, **{k: v for k, v in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)) if v}}
+        self.add_identifiers(g, s, ids)
         if p.venue:
             g.add((s, SCHEMA.publisher if p.entry_type == "phdthesis" else SCHEMA.description,
                    Literal(p.venue)))

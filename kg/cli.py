@@ -43,6 +43,8 @@ content_option = click.option("--content", type=click.Path(file_okay=False, path
                               help="Folder of source documents (default: the bundled profile).")
 store_option = click.option("--store", type=click.Path(file_okay=False, path_type=Path),
                             help="Folder holding the built stores (default: .kg).")
+private_option = click.option("--private", is_flag=True,
+                              help="Include what the content marks private (for the owner's eyes only).")
 base_option = click.option("--base-iri", help="Base of resource IRIs (default: http://127.0.0.1:8000/).")
 
 
@@ -121,8 +123,10 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
 @click.option("--format", "fmt", default="table",
               type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]))
 @store_option
+@private_option
 @friendly
-def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str, store: Path | None) -> None:
+def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str, store: Path | None,
+          private: bool) -> None:
     """Run a SPARQL query, or a named one, against the store the server uses.
 
     \b
@@ -141,7 +145,7 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
             raise click.UsageError(f"--param {item!r}: expected K=V")
         values[key] = value
     settings = _settings(store=store)
-    click.echo(run_query(settings, sparql, name, values, fmt), nl=False)
+    click.echo(run_query(settings, sparql, name, values, fmt, private=private), nl=False)
 
 
 @main.command()
@@ -149,8 +153,9 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
               type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @store_option
+@private_option
 @friendly
-def export(fmt: str, out: Path | None, store: Path | None) -> None:
+def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> None:
     """Write the whole graph (or the publications, for bibtex).
 
     \b
@@ -160,7 +165,7 @@ def export(fmt: str, out: Path | None, store: Path | None) -> None:
     from kg.export import export_bytes
     from kg.store import EmbeddedStore
 
-    data = export_bytes(EmbeddedStore(_settings(store=store).store), fmt)
+    data = export_bytes(EmbeddedStore(_settings(store=store).store, private=private), fmt)
     if out:
         out.write_bytes(data)
     else:

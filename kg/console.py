@@ -39,9 +39,10 @@ def render(result, fmt: str) -> str:
     return result.serialize(format=spec.ox_results).decode()
 
 
-def run_query(settings: Settings, sparql: str | None, name: str | None, values: dict[str, str], fmt: str) -> str:
-    """Run a SPARQL text or a named query on the current build and render it."""
-    store = EmbeddedStore(settings.store)
+def run_query(settings: Settings, sparql: str | None, name: str | None, values: dict[str, str], fmt: str,
+              private: bool = False) -> str:
+    """Run a SPARQL text or a named query on the current build and render it (private graphs on request)."""
+    store = EmbeddedStore(settings.store, private=private)
     if name:
         from kg.errors import BadParameter
         from kg.queries import bind, load_queries, owner_of

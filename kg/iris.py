@@ -77,3 +77,12 @@ def parse(base: str, iri: str) -> tuple[str, str] | None:
 def source_iri(base: str, path: str) -> URIRef:
     """The IRI of a source document, which is also the name of the graph holding what it says."""
     return URIRef(f"{base}source/{slugify(path.rsplit('.', 1)[0], max_words=12)}")
+
+
+def private_iri(base: str, path: str) -> URIRef:
+    """The graph holding what a source marks private: stored apart, never served."""
+    return URIRef(f"{base}private/{slugify(path.rsplit('.', 1)[0], max_words=12)}")
+
+
+def is_private_graph(base: str, graph: str) -> bool:
+    return graph.startswith(f"{base}private/")

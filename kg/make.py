@@ -17,7 +17,8 @@ from kg.build import build_graph
 from kg.errors import BuildError, SourceError
 from kg.settings import Settings
 from kg.sources import read_content
-from kg.store import BuildMeta, current_build, new_build_id, write_build
+from kg.iris import is_private_graph
+from kg.store import PRIVATE, BuildMeta, current_build, new_build_id, write_build
 
 LEDGER = "ledger.json"
 REPORT = "report.json"
@@ -87,8 +88,20 @@ def build(settings: Settings) -> BuildReport:
         LEDGER: json.dumps({"ledger": {**old_ledger, **built.ledger}, "redirects": redirects}, indent=1).encode(),
         REPORT: json.dumps(report, indent=1, ensure_ascii=False).encode(),
     }
-    build_dir = write_build(settings.store, inner.quads_for_pattern(None, None, None, None), meta, attachments)
+    public, private = split_private(inner, settings.base)
+    meta.triples = len({(q.subject, q.predicate, q.object) for q in public})
+    meta.graphs = sorted({q.graph_name.value for q in public})
+    attachments[PRIVATE] = ox.serialize(private, format=ox.RdfFormat.N_QUADS)
+    build_dir = write_build(settings.store, public, meta, attachments)
     return BuildReport(build_dir, meta, built.warnings, report["problems"])
+
+
+def split_private(store: ox.Store, base: str) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """Public quads, and the quads of private graphs (stored apart, loaded only by the owner's own commands)."""
+    public, private = [], []
+    for quad in store.quads_for_pattern(None, None, None, None):
+        (private if is_private_graph(base, quad.graph_name.value) else public).append(quad)
+    return public, private
 
 
 def _chain(old: dict[str, str], new: dict[str, str], live: set[str]) -> dict[str, str]:

@@ -85,6 +85,8 @@ class Entity:
     super_event: str | None = None  # events: the name of the event it is part of
     same_as: list[str] = field(default_factory=list)
     code: str | None = None  # topics: a code in a scheme (cs.LG)
+    identifiers: dict[str, str] = field(default_factory=dict)  # scheme -> value: orcid, ror, wikidata, isni
+    private: bool = False  # never leaves through a public route
 
 
 @dataclass
@@ -102,6 +104,9 @@ class Owner:
     summary: str | None = None
     alternate_names: list[str] = field(default_factory=list)
     interests: list[str] = field(default_factory=list)  # topic names
+    same_as: list[str] = field(default_factory=list)  # profiles elsewhere (JSON Resume basics.profiles urls)
+    identifiers: dict[str, str] = field(default_factory=dict)  # scheme -> value: orcid, wikidata, ...
+    private_facts: dict[str, str] = field(default_factory=dict)  # schema.org property -> value, owner-only
 
 
 @dataclass
@@ -124,6 +129,8 @@ class Role:
     hosts: list[str] = field(default_factory=list)
     description: str | None = None
     url: str | None = None
+    location: str | None = None
+    private: bool = False
 
 
 @dataclass
@@ -157,6 +164,9 @@ class Paper:
     code_url: str | None = None
     school: str | None = None  # theses
     keywords: list[str] = field(default_factory=list)
+    identifiers: dict[str, str] = field(default_factory=dict)  # other schemes: pmid, isbn, ...
+    selected: bool = False  # al-folio's `selected` flag: the owner's highlighted papers
+    private: bool = False  # e.g. a paper under review
 
 
 @dataclass

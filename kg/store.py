@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 
 UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
+PRIVATE = "private.nq"  # a build's private graphs: never loaded by the server
 KEEP_BUILDS = 3
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -86,8 +87,9 @@ class GraphStore(ABC):
 class EmbeddedStore(GraphStore):
     """The embedded default: the current build loaded into an in-memory Oxigraph store, reloaded on swap."""
 
-    def __init__(self, store_dir: Path):
+    def __init__(self, store_dir: Path, private: bool = False):
         self.store_dir = Path(store_dir)
+        self.private = private
         self._lock = threading.Lock()
         self._loaded_target: str | None = None
         self._updates_mtime: float | None = None
@@ -118,6 +120,8 @@ class EmbeddedStore(GraphStore):
             store.bulk_load(path=str(build / "graph.nq"), format=ox.RdfFormat.N_QUADS)
             if mtime is not None:
                 store.bulk_load(path=str(updates), format=ox.RdfFormat.N_QUADS)
+            if self.private and (build / PRIVATE).exists():
+                store.bulk_load(path=str(build / PRIVATE), format=ox.RdfFormat.N_QUADS)
             _merge_default_graph(store)
             self.meta = BuildMeta.read(build / "meta.json")
             self._store, self._loaded_target, self._updates_mtime = store, target, mtime
@@ -171,6 +175,8 @@ class EmbeddedStore(GraphStore):
     def attachment(self, name: str) -> bytes | None:
         self.refresh()
         path = self.build_dir / name
+        if name == PRIVATE and not self.private:
+            return None
         return path.read_bytes() if "/" not in name and path.is_file() else None
 
     def quads(self):

@@ -156,7 +156,7 @@ def link_header(links: Iterable[tuple[str, Offer]]) -> str:
 
 def not_acceptable(offers: Sequence[Offer], path: str | None = None) -> Response:
     """406, listing what the client could ask for instead (as text: the client accepts none of ours)."""
-    lines = [f"406 Not Acceptable: this resource is available as {', '.join(o.media_type for o in offers)}"]
+    lines = [f"406 Not Acceptable: available as {', '.join(o.media_type for o in offers)}"]
     if path:
         lines += [f"  {url}" for url, _ in alternates(path, offers)]
     response = make_response("\n".join(lines) + "\n", 406)

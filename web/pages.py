@@ -7,14 +7,16 @@ Every page reads the graph through named queries (queries/*.rq, run by kg.querie
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, make_response, render_template, request, send_from_directory
+from markupsafe import Markup
 
 from kg.errors import BadParameter
 from kg.formats import RDF_FORMATS
 from web import i18n, views
-from web.cache import app_base, app_store, cached, stamp
+from web.cache import app_store, cached, stamp
 from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable
 
 bp = Blueprint("pages", __name__)
@@ -40,8 +42,8 @@ def _page(template: str, view: object, *, alternates_of: list | None = None, **c
     """Render a page with the headers every page carries: ETag per data version and language, alternates."""
     lang = i18n.current_language()
     version, built_at = stamp()
-    response = make_response(render_template(template, view=view, **context))
     links = alternates_of or []
+    response = make_response(render_template(template, view=view, alternates=links, **context))
     return finish(response, offer=HTML, version=f"{version}-{lang}-{i18n.today().isoformat()}",
                   built_at=built_at, negotiated=False, links=links)
 
@@ -136,9 +138,32 @@ def quality():
     return _page("quality.html", view)
 
 
-def base_iri() -> str:
-    """The base IRI of the data (for templates that show IRIs)."""
-    return app_base()
+@dataclass(frozen=True)
+class SiteOwner:
+    """What every page's header and footer say about the profile's owner."""
+
+    name: str
+    brand: Markup
+    year: int
+    built: str | None
 
 
-__all__ = ["bp", "app_store"]
+def site_owner() -> SiteOwner | None:
+    """The owner for the header and footer of every page (also pages other blueprints render); None on error."""
+    try:
+        lang = i18n.current_language()
+        owner = cached(("pages", "owner", lang), lambda: views.owner_view(lang))
+    except Exception:  # an error page must render even when the store cannot answer
+        return None
+    if owner is None:
+        return None
+    first, _, rest = owner.name.partition(" ")
+    brand = Markup("<strong>{}</strong> {}").format(first, rest) if rest else Markup("<strong>{}</strong>").format(first)
+    built = app_store().meta.built_at
+    return SiteOwner(owner.name, brand, i18n.today().year,
+                     i18n.format_date(built[:10], lang) if built else None)
+
+
+@bp.app_context_processor
+def _site_context() -> dict:
+    return {"site_owner": site_owner, "bibtex_url": None}

@@ -348,7 +348,7 @@ class PaperView:
     truncated: bool = False
     topics: list[TopicView] = field(default_factory=list)
     authors: list[AuthorView] = field(default_factory=list)
-    formats: list[tuple[str, str]] = field(default_factory=list)
+    formats: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def category(self) -> str | None:
@@ -372,7 +372,7 @@ def paper_list(lang: str) -> list[PaperView]:
                 abstract=prose.latex_to_html(abstract) if abstract else None, url=link(val(r, "url")),
                 identifier=val(r, "identifier"), venue=val(r, "venue"), thesis=val(r, "thesis") == TRUE,
                 truncated=val(r, "truncated") == TRUE,
-                formats=[(FORMAT_LABELS.get(f.suffix, f.name), f"{path}.{f.suffix}") for f in RDF_FORMATS]
+                formats=[(FORMAT_LABELS.get(f.suffix, f.name), f"{path}.{f.suffix}", f.media_type) for f in RDF_FORMATS]
                 if path else [])
         topic = val(r, "topic")
         if topic and all(t.slug != slug_of(topic) or t.code != (val(r, "topicCode") or "") for t in p.topics):

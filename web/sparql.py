@@ -1,0 +1,438 @@
+"""`/sparql`: the SPARQL 1.1 Protocol over the store, a mountable unit.
+
+- Query operation: GET `?query=`, POST form `query=`, POST `application/sparql-query`; `default-graph-uri` and
+  `named-graph-uri` go to the store; the default graph is otherwise the union of every named graph.
+- Results by content negotiation (or a `format`/`output` parameter naming one), written by pyoxigraph:
+  SELECT/ASK as SPARQL JSON (the default for `*/*`), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle (default),
+  JSON-LD, N-Triples, RDF/XML; `text/html` as a results table for people. 406 when none is acceptable.
+- Public SPARQL is untrusted input: SERVICE and LOAD are refused (403) before anything runs; queries run in a
+  bounded pool (`max_concurrent_queries`, else 503) under `query_timeout` (503, the query abandoned), and a
+  SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
+- Update operation: POST `application/sparql-update` or form `update=`, only with
+  `Authorization: Bearer <update_secret>` when that setting is on; otherwise 403.
+- No query: the SPARQL 1.1 Service Description (RDF, the default for `*/*`), or the query editor page when the
+  client prefers HTML (a browser).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, current_app, make_response, render_template, request
+
+from kg.errors import BadParameter, QueryError
+from kg.formats import PREFIXES, serialize_triples
+from kg.queries import load_queries
+from kg.store import GraphStore
+from kg.vocab import SD, VOID
+from web.cache import app_base, app_settings, app_store, cached, stamp
+from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish, not_acceptable
+
+bp = Blueprint("sparql", __name__)
+
+# SELECT/ASK: JSON first (the default for */*); graphs: Turtle first. HTML last: only when asked for by name.
+SOLUTION_OFFERS: tuple[Offer, ...] = (*RESULT_OFFERS, HTML)
+GRAPH_OFFERS: tuple[Offer, ...] = (*RDF_OFFERS, HTML)
+# No query: the service description (RDF) unless the client prefers HTML, the editor page.
+DESCRIPTION_OFFERS: tuple[Offer, ...] = (*RDF_OFFERS, HTML)
+W3C_FORMATS = {
+    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF_XML",
+}
+# Names a `format` (or `output`) parameter may use, as SPARQL clients send them (SPARQLWrapper: json, xml,
+# turtle, n3, rdf+xml, json-ld, csv, tsv; media types too). "xml" and "json" mean the form's own format.
+FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt",
+                "rdf+xml": "rdfxml", "rdf": "rdfxml", "srj": "json", "srx": "xml", "table": "html"}
+GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld"}
+DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
+
+SELECT ?paper ?title ?date
+WHERE {
+  ?paper a schema:ScholarlyArticle ;
+         schema:name ?title .
+  OPTIONAL { ?paper schema:datePublished ?date }
+}
+ORDER BY DESC(STR(?date))
+LIMIT 20
+"""
+
+
+# ---------------------------------------------------------------- reading the query text
+
+
+# What the SPARQL lexer skips over: long strings, strings, IRIs and comments, matched left to right as it does.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*",
+    re.S,
+)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _keyword(word: str) -> re.Pattern:
+    """A SPARQL keyword as a token: not part of a variable, prefixed name or longer word."""
+    return re.compile(rf"(?<![\w?$:.\-]){word}(?![\w:\-])", re.I)
+
+
+FORBIDDEN = {"SERVICE": _keyword("SERVICE"), "LOAD": _keyword("LOAD")}
+FORMS = _keyword("(SELECT|ASK|CONSTRUCT|DESCRIBE)")
+
+
+def code_only(text: str) -> str:
+    """The query with every string, IRI and comment blanked out: what is left is keywords, names, variables."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _unescaped(text: str) -> str:
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
+                      < 0x110000 else m.group(0), text)
+
+
+def forbidden_operation(text: str) -> str | None:
+    """"SERVICE" or "LOAD" when the query or update uses one (outside strings, IRIs and comments), else None.
+
+    The text is read as the parser reads it and, to be safe, once more with \\u escapes decoded.
+    """
+    for variant in (text, _unescaped(text)):
+        code = code_only(variant)
+        for name, pattern in FORBIDDEN.items():
+            if pattern.search(code):
+                return name
+    return None
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword of the query (after its prologue)."""
+    match = FORMS.search(code_only(text))
+    return match.group(1).upper() if match else None
+
+
+# ---------------------------------------------------------------- the protocol request
+
+
+@dataclass
+class ProtocolRequest:
+    """One SPARQL Protocol operation as the client sent it."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadParameter(name, "given more than once")
+    return values[0] if values else None
+
+
+def _graph_iris(name: str) -> list[str]:
+    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" else [])
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadParameter(name, f"{value!r} is not an IRI") from None
+    return values
+
+
+def read_request() -> ProtocolRequest:
+    """The operation a request carries (SPARQL 1.1 Protocol §2.1, §2.2), or BadParameter/QueryError."""
+    op = ProtocolRequest()
+    if request.method == "GET":
+        op.query = _single(request.args.getlist("query"), "query")
+        if request.args.getlist("update"):
+            raise QueryError("an update must be sent with POST", 400)
+    else:
+        mimetype = request.mimetype
+        if mimetype == "application/x-www-form-urlencoded" or mimetype == "multipart/form-data":
+            op.query = _single(request.form.getlist("query"), "query")
+            op.update = _single(request.form.getlist("update"), "update")
+        elif mimetype == "application/sparql-query":
+            op.query = request.get_data(as_text=True)
+        elif mimetype == "application/sparql-update":
+            op.update = request.get_data(as_text=True)
+        else:
+            raise QueryError(f"unsupported content type {mimetype or '(none)'!r}: send application/sparql-query, "
+                             "application/sparql-update or a form", 415)
+        if op.query is not None and op.update is not None:
+            raise BadParameter("update", "a request carries a query or an update, not both")
+    op.default_graphs = _graph_iris("default-graph-uri")
+    op.named_graphs = _graph_iris("named-graph-uri")
+    limit = app_settings().max_query_bytes
+    for text in (op.query, op.update):
+        if text is not None and len(text.encode()) > limit:
+            raise QueryError(f"the query is longer than {limit} bytes (setting max_query_bytes)", 413)
+    return op
+
+
+# ---------------------------------------------------------------- running, bounded
+
+
+class QueryRunner:
+    """A per-app pool: at most max_concurrent_queries at once, each abandoned after query_timeout."""
+
+    def __init__(self, slots: int, timeout: float):
+        self.timeout = timeout
+        self._slots = threading.BoundedSemaphore(slots)
+        self._pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="sparql")
+
+    def run(self, fn, *args) -> Any:
+        if not self._slots.acquire(blocking=False):
+            raise QueryError("too many queries are running; try again shortly", 503)
+
+        def job():
+            try:
+                return fn(*args)
+            finally:
+                self._slots.release()  # only once the work is really over, even if abandoned
+
+        future = self._pool.submit(job)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            raise QueryError(f"the query ran longer than {self.timeout:g} s (setting query_timeout)", 503) from None
+
+
+def runner(app: Flask | None = None) -> QueryRunner:
+    app = app or current_app
+    found = app.extensions.get("kg_sparql_runner")
+    if found is None:
+        settings = app.config["KG_SETTINGS"]
+        found = app.extensions.setdefault("kg_sparql_runner",
+                                          QueryRunner(settings.max_concurrent_queries, settings.query_timeout))
+    return found
+
+
+@dataclass
+class Table:
+    """Rows for the HTML table: column names, cells, and whether the rows were cut at the limit."""
+
+    columns: list[str]
+    rows: list[list[dict]]
+    truncated: bool = False
+    boolean: bool | None = None
+
+
+def execute(store: GraphStore, op: ProtocolRequest, offer: Offer, limit: int) -> bytes | Table:
+    """Run a query and write its answer in the chosen format (in a pool thread: the time limit covers both)."""
+    result = store.query(op.query, default_graphs=op.default_graphs or None, named_graphs=op.named_graphs or None)
+    if isinstance(result, ox.QueryBoolean):
+        if offer.key == "html":
+            return Table([], [], boolean=bool(result))
+        return bytes(result.serialize(format=offer.format.ox_results))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = list(islice(result, limit + 1))
+        if offer.key == "html":
+            base = store.meta.base
+            return Table(names, [[cell(row[n], base) for n in names] for row in rows[:limit]], len(rows) > limit)
+        if len(rows) > limit:
+            raise QueryError(f"the query returns more than {limit} rows (setting result_limit): "
+                             "add a LIMIT, or fetch the whole graph from /export.nt")
+        # the rows were counted on a first pass; pyoxigraph's writer writes them from a second one
+        again = store.query(op.query, default_graphs=op.default_graphs or None,
+                            named_graphs=op.named_graphs or None)
+        return bytes(again.serialize(format=offer.format.ox_results))
+    triples = list(islice(result, limit + 1))
+    if offer.key == "html":
+        base = store.meta.base
+        return Table(["subject", "predicate", "object"],
+                     [[cell(t.subject, base), cell(t.predicate, base), cell(t.object, base)] for t in triples[:limit]],
+                     len(triples) > limit)
+    if len(triples) > limit:
+        raise QueryError(f"the query returns more than {limit} triples (setting result_limit): "
+                         "add a LIMIT, or fetch the whole graph from /export.nt")
+    return serialize_triples(triples, offer.format, PREFIXES)
+
+
+def cell(term, base: str) -> dict:
+    """A table cell: the text, a link for our resources and http(s) IRIs, a title with the full term."""
+    if term is None:
+        return {"text": "", "link": None, "title": ""}
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        link = "/" + iri[len(base):] if iri.startswith(base + "id/") else (
+            iri if iri.startswith(("http://", "https://")) else None)
+        return {"text": compact(iri, base), "link": link, "title": iri}
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else ""
+        return {"text": term.value, "link": None, "title": compact(datatype, base) if datatype else ""}
+    return {"text": str(term), "link": None, "title": ""}
+
+
+def compact(iri: str, base: str) -> str:
+    """schema:Person for https://schema.org/Person; our own IRIs by path; others as they are."""
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+# ---------------------------------------------------------------- the route
+
+
+def _format_param() -> list[str]:
+    source = request.form if request.method == "POST" and request.form else request.args
+    return [v for name in ("format", "output") for v in source.getlist(name) if v]
+
+
+def choose_results(form: str | None) -> tuple[Offer | None, tuple[Offer, ...]]:
+    """The offer for a query form: a recognised `format`/`output` parameter first, then Accept."""
+    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
+    for value in _format_param():
+        name = value.strip().lower()
+        name = FORMAT_NAMES.get(name, name)
+        if offers is GRAPH_OFFERS:
+            name = GRAPH_ALIASES.get(name, name)
+        for offer in offers:
+            if name in (offer.key, offer.suffix, *offer.media_types):
+                return offer, offers
+    return choose(offers), offers
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    """The SPARQL 1.1 Protocol endpoint (query and update operations), description and editor."""
+    op = read_request()
+    if op.update is not None:
+        return run_update(op)
+    if op.query is None:
+        return describe_service()
+    forbidden = forbidden_operation(op.query)
+    if forbidden:
+        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+    offer, offers = choose_results(query_form(op.query))
+    if offer is None:
+        return not_acceptable(offers)
+    settings = app_settings()
+    answer = runner().run(execute, app_store(), op, offer, settings.result_limit)
+    if isinstance(answer, Table):
+        response = make_response(render_template("sparql.html", **editor_context(op.query, answer)))
+    else:
+        response = make_response(answer)
+    response.headers["Content-Type"] = offer.content_type
+    response.vary.add("Accept")
+    response.cache_control.no_cache = True
+    return response
+
+
+def run_update(op: ProtocolRequest):
+    """Apply an update when updates are on and the request carries the secret; 403 otherwise."""
+    secret = app_settings().update_secret
+    if not secret:
+        raise QueryError("SPARQL Update is switched off on this endpoint", 403)
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), secret.encode()):
+        raise QueryError("SPARQL Update needs the update secret (Authorization: Bearer ...)", 403)
+    forbidden = forbidden_operation(op.update or "")
+    if forbidden:
+        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+    if op.default_graphs or op.named_graphs or request.values.getlist("using-graph-uri") \
+            or request.values.getlist("using-named-graph-uri"):
+        raise BadParameter("using-graph-uri", "updates always apply to the updates graph; give no dataset")
+    app_store().update(op.update or "")
+    return "", 204
+
+
+# ---------------------------------------------------------------- no query: description or editor
+
+
+def describe_service():
+    """The service description (RDF) or, for a client preferring HTML, the query editor."""
+    offer = choose(DESCRIPTION_OFFERS)
+    if offer is None:
+        return not_acceptable(DESCRIPTION_OFFERS)
+    version, built_at = stamp()
+    if offer.key == "html":
+        body = render_template("sparql.html", **editor_context(DEFAULT_QUERY, None))
+        response = make_response(body)
+        response.headers["Content-Type"] = offer.content_type
+        response.vary.add("Accept")
+        return response
+    updates = bool(app_settings().update_secret)
+    body = cached(("service-description", offer.key, updates),
+                  lambda: serialize_triples(service_description(updates), offer.format, {**PREFIXES, "sd": str(SD),
+                                                                                         "void": str(VOID)}))
+    return finish(make_response(body), offer=offer, version=version, built_at=built_at, max_age=300)
+
+
+def graph_sizes(store: GraphStore) -> tuple[int, dict[str, int]]:
+    """(triples in the union default graph, triples per named graph), counted once per build."""
+    def count() -> tuple[int, dict[str, int]]:
+        total = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                                      "WHERE { ?s ?p ?o } }")))["n"]
+        per = {row["g"].value: int(row["n"].value)
+               for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        return int(total.value), per
+    return cached("graph-sizes", count)
+
+
+def service_description(updates: bool) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description of this endpoint: languages, formats, features, the dataset."""
+    base, store = app_base(), app_store()
+    sd, void, rdf = str(SD), str(VOID), "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    n = ox.NamedNode
+    service, endpoint = n(base + "sparql#service"), n(base + "sparql")
+    dataset, default = n(base + "sparql#dataset"), n(base + "sparql#default-graph")
+    a = n(rdf + "type")
+    out = [
+        ox.Triple(service, a, n(sd + "Service")),
+        ox.Triple(service, n(sd + "endpoint"), endpoint),
+        ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Query")),
+        ox.Triple(service, n(sd + "feature"), n(sd + "UnionDefaultGraph")),
+        ox.Triple(service, n(sd + "defaultDataset"), dataset),
+        ox.Triple(service, n("http://purl.org/dc/terms/title"), ox.Literal("scholarly-kg SPARQL endpoint")),
+        ox.Triple(dataset, a, n(sd + "Dataset")),
+        ox.Triple(dataset, n(sd + "defaultGraph"), default),
+        ox.Triple(default, a, n(sd + "Graph")),
+    ]
+    if updates:
+        out.append(ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Update")))
+    for key, name in W3C_FORMATS.items():
+        out.append(ox.Triple(service, n(sd + "resultFormat"), n("http://www.w3.org/ns/formats/" + name)))
+    total, per_graph = graph_sizes(store)
+    out.append(ox.Triple(default, n(void + "triples"), ox.Literal(str(total), datatype=n(XSD_INTEGER))))
+    for i, (graph, size) in enumerate(sorted(per_graph.items()), 1):
+        named, described = n(f"{base}sparql#named-graph-{i}"), n(f"{base}sparql#graph-{i}")
+        out += [ox.Triple(dataset, n(sd + "namedGraph"), named),
+                ox.Triple(named, a, n(sd + "NamedGraph")),
+                ox.Triple(named, n(sd + "name"), n(graph)),
+                ox.Triple(named, n(sd + "graph"), described),
+                ox.Triple(described, a, n(sd + "Graph")),
+                ox.Triple(described, n(void + "triples"), ox.Literal(str(size), datatype=n(XSD_INTEGER)))]
+    return out
+
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def editor_context(query: str, table: Table | None) -> dict:
+    """What the editor page shows: the query, the named queries as examples, results, download links."""
+    form = query_form(query) or "SELECT"
+    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
+    downloads = [(o.title, "/sparql?" + urlencode({"query": query, "format": o.key}), o.media_type)
+                 for o in offers if o.key != "html"]
+    examples = [{"name": q.name, "title": q.title, "description": q.description, "sparql": q.sparql}
+                for q in load_queries().values()]
+    return {"query": query, "table": table, "downloads": downloads, "examples": examples, "form": form,
+            "result_limit": app_settings().result_limit}
+
+
+__all__ = ["bp", "forbidden_operation", "query_form", "code_only", "read_request", "execute", "QueryRunner",
+           "service_description"]
