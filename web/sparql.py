@@ -425,13 +425,15 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 def editor_context(query: str, table: Table | None) -> dict:
     """What the editor page shows: the query, the named queries as examples, results, download links."""
     form = query_form(query) or "SELECT"
-    offers = GRAPH_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_OFFERS
-    downloads = [(o.title, "/sparql?" + urlencode({"query": query, "format": o.key}), o.media_type)
+    group = "graph" if form in ("CONSTRUCT", "DESCRIBE") else "solutions"
+    downloads = [{"title": o.title, "url": "/sparql?" + urlencode({"query": query, "format": o.key}),
+                  "media_type": o.media_type, "key": o.key, "group": name, "hidden": name != group}
+                 for name, offers in (("solutions", SOLUTION_OFFERS), ("graph", GRAPH_OFFERS))
                  for o in offers if o.key != "html"]
     examples = [{"name": q.name, "title": q.title, "description": q.description, "sparql": q.sparql}
                 for q in load_queries().values()]
     return {"query": query, "table": table, "downloads": downloads, "examples": examples, "form": form,
-            "result_limit": app_settings().result_limit}
+            "result_limit": app_settings().result_limit, "base": app_base()}
 
 
 __all__ = ["bp", "forbidden_operation", "query_form", "code_only", "read_request", "execute", "QueryRunner",
