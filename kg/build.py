@@ -43,6 +43,7 @@ IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 PROVENANCE_GRAPH = "graph/provenance"
 INFERRED_GRAPH = "graph/inferred"
+PRIVATE_INFERRED_GRAPH = "private/inferred"  # inferences that need a private fact (kg.iris.is_private_graph)
 
 
 @dataclass
@@ -107,13 +108,15 @@ class _Builder:
             if scheme in IDENTIFIER_IRIS:
                 g.add((s, SCHEMA.sameAs, URIRef(IDENTIFIER_IRIS[scheme] + value)))
 
-    def traced(self, subject: URIRef, origin: Origin) -> None:
-        """Tie a subject to the line of the source it was read from (RFC 5147 fragment)."""
+    def traced(self, subject: URIRef, origin: Origin, private: bool = False) -> None:
+        """Tie a subject to the line of the source it was read from (RFC 5147 fragment); a private record's
+        provenance stays in the private graph with it."""
         if origin.line:
+            prov = self.graph(origin, private=True) if private else self.prov
             loc = URIRef(f"{iris.source_iri(self.base, origin.path)}#line={origin.line}")
-            self.prov.add((subject, PROV.wasDerivedFrom, loc))
-            self.prov.add((loc, KG.line, Literal(origin.line)))
-            self.prov.add((loc, PROV.wasQuotedFrom, iris.source_iri(self.base, origin.path)))
+            prov.add((subject, PROV.wasDerivedFrom, loc))
+            prov.add((loc, KG.line, Literal(origin.line)))
+            prov.add((loc, PROV.wasQuotedFrom, iris.source_iri(self.base, origin.path)))
 
     def warn(self, origin: Origin, message: str) -> None:
         where = f"{origin.path}:{origin.line}" if origin.line else origin.path
@@ -253,7 +256,7 @@ class _Builder:
             g.add((s, SCHEMA.inDefinedTermSet, scheme))
             if e.code:
                 g.add((s, SCHEMA.termCode, Literal(e.code)))
-        self.traced(s, e.origin)
+        self.traced(s, e.origin, e.private)
 
     def add_name(self, g: Graph, s: URIRef, name: str) -> None:
         """The resolved preferred name, plus the name as written here when it differs."""
@@ -331,7 +334,7 @@ class _Builder:
             g.add((role, KG.host, self.entity_iri(PERSON, name)))
         for name in [*r.supervisors, *r.hosts]:
             self.add_person_stub(g, name)
-        self.traced(role, r.origin)
+        self.traced(role, r.origin, r.private)
 
     def add_thing_stub(self, g: Graph, s: URIRef, name: str) -> None:
         """An organization, initiative, project or event named in this source: typed and named here too."""
@@ -403,7 +406,7 @@ class _Builder:
                 g.add((s, SCHEMA.sourceOrganization, school))
         for kw in p.keywords:
             g.add((s, SCHEMA.keywords, Literal(kw)))
-        self.traced(s, p.origin)
+        self.traced(s, p.origin, p.private)
 
     def arxiv_topic(self, g: Graph, code: str, origin: Origin) -> URIRef:
         topic = iris.mint(self.base, "topic", iris.slugify(code))
@@ -486,9 +489,24 @@ class _Builder:
             g.add(triple)
 
     def infer(self) -> None:
-        """Materialise the schema.org <-> FOAF equivalences so queries in either vocabulary agree."""
+        """Materialise the schema.org <-> FOAF equivalences so queries in either vocabulary agree.
+
+        What follows from public graphs alone goes to the inferred graph; what needs a private fact goes to the
+        private inferred graph, so an inference never carries a private fact into a public graph.
+        """
+        everything = [(s, p, o, str(getattr(g, "identifier", g)))
+                      for s, p, o, g in self.ds.quads((None, None, None, None))]
+        public = self._inferences([q[:3] for q in everything if not iris.is_private_graph(self.base, q[3])])
         inferred = self.ds.graph(URIRef(self.base + INFERRED_GRAPH))
-        union = [(s, p, o) for s, p, o, _ in self.ds.quads((None, None, None, None))]
+        for triple in public:
+            inferred.add(triple)
+        private = self.ds.graph(URIRef(self.base + PRIVATE_INFERRED_GRAPH))
+        for triple in self._inferences([q[:3] for q in everything]) - public:
+            private.add(triple)
+
+    def _inferences(self, union: list[tuple]) -> set[tuple]:
+        """The triples the equivalences add to a set of triples."""
+        inferred: set[tuple] = set()
         types = defaultdict(set)
         for s, p, o in union:
             if p == RDF.type:
@@ -508,6 +526,7 @@ class _Builder:
                 inferred.add((s, FOAF.member, o))
             elif p == SCHEMA.parentOrganization:
                 inferred.add((o, SCHEMA.subOrganization, s))
+        return inferred
 
     def run(self) -> Built:
         self.resolve()

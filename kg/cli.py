@@ -150,17 +150,18 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
 
 @main.command()
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex"]))
+              type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex", "csljson", "resume"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @store_option
 @private_option
 @friendly
 def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> None:
-    """Write the whole graph (or the publications, for bibtex).
+    """Write the whole graph (or the publications, for bibtex and csljson; the CV, for resume).
 
     \b
-    Example:
+    Examples:
       kg export --format ttl --out profile.ttl
+      kg export --format csljson --out papers.csl.json
     """
     from kg.export import export_bytes
     from kg.store import EmbeddedStore
@@ -170,6 +171,36 @@ def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> Non
         out.write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The server's SPARQL query endpoint.")
+@click.option("--update-endpoint", help="Its SPARQL update endpoint (default: guessed from --endpoint).")
+@click.option("--store-endpoint", help="Its Graph Store Protocol endpoint (default: guessed from --endpoint).")
+@click.option("--user", help="User for the update and Graph Store endpoints (digest or basic auth).")
+@click.option("--password", help="Password for them (or the KG_ENDPOINT_PASSWORD variable).")
+@click.option("--graph", help="IRI of the push's metadata graph (default: {base}graph/push).")
+@store_option
+@friendly
+def push(endpoint: str, update_endpoint: str | None, store_endpoint: str | None, user: str | None,
+         password: str | None, graph: str | None, store: Path | None) -> None:
+    """Load the built graph into an external SPARQL server, replacing the previous push atomically.
+
+    \b
+    Examples:
+      kg push --endpoint http://127.0.0.1:7878/query
+      kg push --endpoint http://127.0.0.1:8890/sparql --user dba --password dba
+    """
+    from kg.push import push as run_push
+
+    settings = _settings(store=store, endpoint=endpoint, update_endpoint=update_endpoint, endpoint_user=user,
+                         endpoint_password=password)
+    report = run_push(settings.store, endpoint, update_endpoint=settings.update_endpoint,
+                      store_endpoint=store_endpoint, user=settings.endpoint_user,
+                      password=settings.endpoint_password, meta_graph=graph,
+                      log=lambda message: click.echo(message, err=True))
+    click.echo(f"pushed {report.triples} quads in {report.graphs} graphs (build {report.build_id}) "
+               f"to {report.endpoint} in {report.seconds:.1f} s")
 
 
 @main.command()

@@ -1,4 +1,5 @@
-"""Exports of the whole graph: RDF dumps (union as triples, or quads with their graphs) and bibliographies."""
+"""Exports of the whole graph: RDF dumps (union as triples, or quads with their graphs), bibliographies (BibTeX,
+CSL-JSON) and the owner's CV (JSON Resume)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ def export_bytes(store: GraphStore, fmt: str) -> bytes:
         from kg.bibtex_export import export_bibtex
 
         return export_bibtex(store).encode()
+    if fmt == "csljson":
+        from kg.csl_export import export_csljson
+
+        return export_csljson(store).encode()
+    if fmt == "resume":
+        from kg.resume_export import export_resume
+
+        return export_resume(store).encode()
     spec = BY_NAME[fmt]
     if fmt in TRIPLE_FORMATS:
         return serialize_triples(union_triples(store), spec, PREFIXES)

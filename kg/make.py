@@ -19,6 +19,7 @@ from kg.settings import Settings
 from kg.sources import read_content
 from kg.iris import is_private_graph
 from kg.store import PRIVATE, BuildMeta, current_build, new_build_id, write_build
+from kg.textindex import INDEX as TEXT_INDEX, build_text_index
 
 LEDGER = "ledger.json"
 REPORT = "report.json"
@@ -92,6 +93,7 @@ def build(settings: Settings) -> BuildReport:
     meta.triples = len({(q.subject, q.predicate, q.object) for q in public})
     meta.graphs = sorted({q.graph_name.value for q in public})
     attachments[PRIVATE] = ox.serialize(private, format=ox.RdfFormat.N_QUADS)
+    attachments[TEXT_INDEX] = build_text_index(public)
     build_dir = write_build(settings.store, public, meta, attachments)
     return BuildReport(build_dir, meta, built.warnings, report["problems"])
 

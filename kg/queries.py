@@ -384,6 +384,12 @@ def _key(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term], med
 
 
 def _execute(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term]) -> ox.QuerySolutions:
+    if query.name == "search":  # the build's full-text index gives the same rows without a scan (kg.textindex)
+        from kg.textindex import search_solutions
+
+        found = search_solutions(store, bindings)
+        if found is not None:
+            return found
     result = store.query(query.sparql, bindings)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"named query {query.name!r} is not a SELECT query")

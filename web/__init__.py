@@ -22,15 +22,16 @@ def open_store(settings: Settings) -> GraphStore:
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:
     """An app serving one store; tests pass their own settings and store."""
     settings = settings or load_settings()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # /static is web.pages' list of shipped files, not a folder
     app.config["KG_SETTINGS"] = settings
     app.config["KG_STORE"] = store or open_store(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.sort_keys = False
 
-    from web import errors, resources, site, sparql, named_queries, pages
+    from web import errors, guard, identifiers, resources, site, sparql, named_queries, pages
 
     errors.register(app)
-    for module in (pages, resources, sparql, named_queries, site):
+    guard.register(app)  # request limits, the busy answer, security headers
+    for module in (pages, resources, sparql, named_queries, site, identifiers):
         app.register_blueprint(module.bp)
     return app

@@ -119,8 +119,10 @@ ORDER = [S + "headline", S + "alternateName", S + "author", S + "datePublished",
          S + "description", S + "abstract", S + "worksFor", S + "alumniOf", S + "memberOf", S + "affiliation",
          S + "member", S + "about", S + "knowsAbout", S + "sourceOrganization", S + "parentOrganization",
          S + "subOrganization", S + "url", F + "homepage", S + "codeRepository", S + "identifier", S + "award"]
-HIDDEN = {RDF_TYPE, K + "authorship"}  # types are shown apart; authorships order the authors
+# Types are shown apart; authorships order the authors; foaf:made/maker are the inferred twins of schema:author.
+HIDDEN = {RDF_TYPE, K + "authorship", F + "made", F + "maker"}
 HIDDEN_INCOMING = {F + "maker"}  # the inferred twin of schema:author
+ROLE_LINKS = (S + "worksFor", S + "alumniOf", S + "memberOf")
 LONG_TEXT = {S + "description", S + "abstract", S + "text"}
 SPECIAL_GRAPHS = {"graph/inferred": "inferred by the build", "graph/provenance": "provenance",
                   "graph/updates": "SPARQL Update"}
@@ -151,6 +153,9 @@ class Value:
     end: str | None = None
     position: int | None = None
     date: str | None = None  # a related paper's date, for ordering incoming publications
+    # for a PropertyValue (an identifier): its kind ("bibtex", "arxiv", "doi") and value
+    property_id: str | None = None
+    text: str | None = None
 
     @property
     def dates(self) -> str:
@@ -257,6 +262,7 @@ class Describer:
 
     def __init__(self, store: GraphStore, base: str):
         self.store, self.base = store, base
+        self._sources: dict[str, Source] = {}
 
     # sources -----------------------------------------------------------
     def source_labels(self) -> dict[str, Source]:
@@ -288,9 +294,11 @@ class Describer:
         return Value(label, iri=iri, link=safe_link(iri, self.base), kind=parsed[0] if parsed else None)
 
     def _derived_label(self, iri: str) -> str:
+        """A line of a source document ("resume.json, line 12"), else the IRI itself."""
         head, _, fragment = iri.partition("#")
         if fragment.startswith("line=") and head.startswith(self.base + "source/"):
-            return f"{head[len(self.base) + 7:]}, line {fragment[5:]}"
+            source = self._sources.get(head)
+            return f"{source.label if source else head[len(self.base) + 7:]}, line {fragment[5:]}"
         return iri
 
     def describe(self, iri: str, sources: dict[str, Source] | None = None) -> ResourceView | None:
@@ -306,15 +314,15 @@ class Describer:
         if not out and not incoming:
             return None
         sources = sources if sources is not None else self.source_labels()
+        self._sources = sources
         owned = list(self.store.query(Q_OWNED, bind))
         roles_in = list(self.store.query(Q_IN_ROLES, bind))
 
         # what the resource's own nodes say: role name, dates, position, and what they point at
         nodes: dict[str, dict] = {}
         for row in owned:
-            n = nodes.setdefault(str(row["n"]), {"targets": {}, "graphs": set()})
+            n = nodes.setdefault(str(row["n"]), {"targets": {}})
             p, o = row["p"].value, row["o"]
-            n["graphs"].add(row["g"].value)
             if p == S + "roleName":
                 n["role"] = o.value
             elif p == S + "startDate":
@@ -323,6 +331,8 @@ class Describer:
                 n["end"] = o.value
             elif p == S + "position":
                 n["position"] = int(o.value) if o.value.lstrip("-").isdigit() else None
+            elif p in (S + "propertyID", S + "value", NAME) and isinstance(o, ox.Literal):
+                n[p[len(S):]] = o.value  # a PropertyValue (an identifier), or a named node
             elif p != RDF_TYPE and not isinstance(o, ox.Literal):
                 n["targets"].setdefault(p, (o, row["name"]))
 
@@ -340,7 +350,7 @@ class Describer:
             values = grouped.setdefault(p, {})
             key = str(o)
             if key not in values:
-                values[key] = self._role_value(o, nodes.get(key), p) if str(o) in nodes else self._value(o, row["name"])
+                values[key] = self._node_value(o, nodes[key], p) if key in nodes else self._value(o, row["name"])
             source = self._source(row["g"], sources)
             if source not in values[key].sources:
                 values[key].sources.append(source)
@@ -368,16 +378,31 @@ class Describer:
             for v in prop.values:
                 for s in v.sources:
                     used_sources.setdefault(s.iri, s)
-        label = max(sorted(set(labels)), key=labels.count) if labels else slug  # the name most sources give
+        label = max(sorted(set(labels)), key=labels.count) if labels else self._unnamed_label(kind, slug, grouped)
         return ResourceView(iri, kind, slug, "/" + iri[len(self.base):], label, list(types), properties,
-                            self._incoming(incoming, roles_in, sources), list(used_sources.values()))
+                            self._incoming(incoming, roles_in, sources, kind), list(used_sources.values()))
 
-    def _role_value(self, node_term, node: dict | None, predicate: str) -> Value:
-        """A role or authorship shown by what it points at: "Assistant Professor, Mila (2023–)"."""
-        node = node or {"targets": {}}
+    @staticmethod
+    def _unnamed_label(kind: str, slug: str, grouped: dict[str, dict[str, Value]]) -> str:
+        """A role has no name of its own: "Postdoctoral Researcher, Mila"; anything else goes by its slug."""
+        if kind == "role":
+            role = next((v.label for v in grouped.get(S + "roleName", {}).values()), None)
+            where = next((v.label for p in ROLE_LINKS for v in grouped.get(p, {}).values()), None)
+            if role or where:
+                return ", ".join(x for x in (role, where) if x)
+        return slug
+
+    def _node_value(self, node_term, node: dict, predicate: str) -> Value:
+        """A node the resource owns, shown for people: a role or authorship by what it points at ("Assistant
+        Professor, Mila (2023–)"), an identifier as "bibtex: key", anything else by its name."""
         target = node["targets"].get(predicate) or next(iter(node["targets"].values()), None)
         if target is not None:
             value = self._value(*target)
+        elif "value" in node:  # a PropertyValue: "bibtex: lovelace2024deep"
+            value = Value(f"{node['propertyID']}: {node['value']}" if "propertyID" in node else node["value"],
+                          property_id=node.get("propertyID"), text=node["value"])
+        elif "name" in node:
+            value = Value(node["name"])
         else:
             value = self._value(node_term)
         value.role, value.start, value.end = node.get("role"), node.get("start"), node.get("end")
@@ -392,7 +417,7 @@ class Describer:
                 positions.setdefault(target[0].value, n["position"])
         return positions
 
-    def _incoming(self, rows, role_rows, sources) -> list[Property]:
+    def _incoming(self, rows, role_rows, sources, kind: str | None = None) -> list[Property]:
         """Incoming statements grouped by (predicate, kind of subject), roles shown by their holders."""
         groups: dict[tuple[str, str | None], dict[str, Value]] = {}
         role_nodes = {str(row["n"]) for row in role_rows}
@@ -428,11 +453,13 @@ class Describer:
             if source not in value.sources:
                 value.sources.append(source)
         result = []
-        for (p, kind), values in groups.items():
+        for (p, subject_kind), values in groups.items():
             listed = sorted(values.values(), key=lambda v: v.label.lower())
             if any(_sort_date(v) for v in listed):
                 listed.sort(key=_sort_date, reverse=True)  # newest first; stable, so by name within a date
-            label = INVERSE_LABELS.get((p, kind)) or INVERSE_LABELS.get(p) or f"{predicate_label(p)} of"
+            label = INVERSE_LABELS.get((p, subject_kind)) or INVERSE_LABELS.get(p) or f"{predicate_label(p)} of"
+            if kind == "role" and p in ROLE_LINKS:
+                label = "held by"
             result.append(Property(p, label, listed))
         result.sort(key=lambda prop: (prop.label != "publications", -len(prop.values), prop.label))
         return result

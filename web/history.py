@@ -17,6 +17,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA = "https://schema.org/"
 ROLE_RELS = {SCHEMA + "worksFor": "work", SCHEMA + "alumniOf": "education", SCHEMA + "memberOf": "membership"}
 SKIP_PREDICATES = {SCHEMA + "position", SCHEMA + "about"}
+NAME_PREDICATES = {SCHEMA + "name", SCHEMA + "alternateName", "http://xmlns.com/foaf/0.1/name"}
 GROUPS = ("role", "section", "mention", "profile", "entity")
 
 
@@ -113,16 +114,21 @@ def version_facts(triples: Iterable[Mapping], version: str, owner: str | None,
     for s, by_p in sorted(props.items()):
         if s == version or s in sections or s in roles:
             continue
+        if s != owner and by_p.get(RDF_TYPE):
+            types = tuple(sorted({label_of(o) for o, _ in by_p[RDF_TYPE]}))
+            add(Fact(("entity", s, RDF_TYPE, types), "entity", f"{name(s)} — type: {', '.join(types)}",
+                     href(s), line=lines.get(s)))
         for p, values in sorted(by_p.items()):
-            if p in SKIP_PREDICATES or (s == owner and (p in ROLE_RELS or p == RDF_TYPE)):
+            if p in SKIP_PREDICATES or p == RDF_TYPE or (s == owner and p in ROLE_RELS):
                 continue
             for o, is_iri in values:
-                shown = label_of(o) if p == RDF_TYPE else name(o) if is_iri else o
+                shown = (name(o) if href(o) else o) if is_iri else o
+                if p in NAME_PREDICATES and shown == name(s):
+                    continue  # "Mila: name Mila" says nothing the fact's label does not
                 if s == owner:
                     add(Fact(("profile", p, o), "profile", f"{label_of(p)}: {shown}", line=lines.get(s)))
                 else:
-                    what = "is a" if p == RDF_TYPE else label_of(p) + ":"
-                    add(Fact(("entity", s, p, o), "entity", f"{name(s)} {what} {shown}",
+                    add(Fact(("entity", s, p, o), "entity", f"{name(s)} — {label_of(p)}: {shown}",
                              href(s), line=lines.get(s)))
     return facts
 

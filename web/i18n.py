@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, g, request
+from flask import Blueprint, g, request
 from markupsafe import Markup, escape
 
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
@@ -135,12 +135,3 @@ def register(bp: Blueprint) -> None:
             response.vary.add("Accept-Language")
             response.vary.add("Cookie")
         return response
-
-
-def init_app(app: Flask) -> None:
-    """Check at start-up that every catalogue covers the English keys (a missing one is a bug, not a fallback)."""
-    reference = set(catalog(DEFAULT))
-    for lang in LANGUAGES:
-        missing = reference - set(catalog(lang))
-        if missing:
-            app.logger.warning("translation %s lacks %s", lang, ", ".join(sorted(missing)))

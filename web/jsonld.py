@@ -25,6 +25,9 @@ KIND_TYPES = {"person": "Person", "organization": "Organization", "paper": "Scho
               "project": "Project", "initiative": "Organization", "event": "Event", "topic": "DefinedTerm",
               "place": "Place", "role": "Role"}
 GENERIC_TYPES = {"Thing", "CreativeWork", "Role"}  # dropped when a more specific type is present
+# schema.org subtypes of Organization the graph uses (kg.build): with one of them, "Organization" goes.
+ORGANIZATION_SUBTYPES = {"CollegeOrUniversity", "EducationalOrganization", "ResearchOrganization", "NGO",
+                         "Corporation", "GovernmentOrganization", "Consortium", "FundingScheme"}
 ARXIV = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^arxiv:)\s*([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})"
                    r"(?:v\d+)?", re.IGNORECASE)
 
@@ -39,6 +42,8 @@ def script_tag(data: dict | list) -> Markup:
 def _schema_types(view: ResourceView) -> str | list[str]:
     names = [t[len(S):] for t in view.types if t.startswith(S)]
     specific = [n for n in names if n not in GENERIC_TYPES] or names or [KIND_TYPES.get(view.kind, "Thing")]
+    if ORGANIZATION_SUBTYPES & set(specific):
+        specific = [n for n in specific if n != "Organization"]
     specific = sorted(dict.fromkeys(specific), key=lambda n: (n != KIND_TYPES.get(view.kind), n))
     return specific[0] if len(specific) == 1 else specific
 
@@ -92,8 +97,20 @@ def _common(view: ResourceView, data: dict) -> dict:
     links = _links(view, S + "url", F + "homepage", S + "sameAs", S + "codeRepository")
     data["url"] = links[0] if links else view.iri
     _put(data, "sameAs", links[1:])
-    _put(data, "identifier", _texts(view, S + "identifier"))
+    _put(data, "identifier", _identifiers(view))
     return data
+
+
+def _identifiers(view: ResourceView) -> list:
+    """Identifiers as text, or as PropertyValue (propertyID, value) where the graph says which scheme."""
+    found: list = []
+    for v in view.values(S + "identifier"):
+        if v.literal:
+            found.append(v.label)
+        elif v.text is not None:
+            found.append({"@type": "PropertyValue", "propertyID": v.property_id, "value": v.text}
+                         if v.property_id else v.text)
+    return found
 
 
 def person(view: ResourceView, *, context: bool = True) -> dict[str, Any]:
@@ -184,7 +201,7 @@ def item_list(name: str, url: str, items: Iterable[tuple[str, str, str]]) -> dic
 
 
 def citation_meta(view: ResourceView) -> list[tuple[str, str]]:
-    """Google Scholar's citation_* meta tags of a paper: title, each author in order, date, arXiv id, PDF."""
+    """Google Scholar's citation_* meta tags of a paper: title, each author in order, date, arXiv id, DOI, PDF."""
     if view.kind != "paper":
         return []
     tags = [("citation_title", (_texts(view, S + "headline") or [view.label])[0])]
@@ -197,6 +214,9 @@ def citation_meta(view: ResourceView) -> list[tuple[str, str]]:
     arxiv = next((m.group(1) for c in candidates if (m := ARXIV.search(c or ""))), None)
     if arxiv:
         tags.append(("citation_arxiv_id", arxiv))
+    doi = next((v.text for v in view.values(S + "identifier") if (v.property_id or "").lower() == "doi"), None)
+    if doi:
+        tags.append(("citation_doi", doi))
     pdf = next((c for c in candidates if c and c.startswith(("http://", "https://"))
                 and (c.lower().endswith(".pdf") or "/pdf/" in c)), None)
     if pdf:

@@ -17,6 +17,7 @@ from flask import Blueprint, make_response, render_template, request
 from kg.errors import BadParameter, ResourceNotFound
 from kg.queries import describe, load_queries, run, run_to
 from web.cache import app_base, app_store, stamp
+from web.i18n import current_language
 from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable, split_suffix
 from web.sparql import cell
 
@@ -55,7 +56,8 @@ def catalogue(suffix: str | None = None):
     else:
         body = json.dumps({"queries": entries}, ensure_ascii=False, indent=1)
     version, built_at = stamp()
-    return finish(make_response(body), offer=offer, version=version + "-" + _queries_stamp(queries),
+    version += "-" + _queries_stamp(queries) + ("-" + current_language() if offer.key == "html" else "")
+    return finish(make_response(body), offer=offer, version=version,
                   built_at=None, negotiated=suffix is None, links=alternates("/queries", CATALOGUE_OFFERS, offer))
 
 
@@ -97,5 +99,6 @@ def named_query(name: str):
     else:
         body = run_to(store, query, values, base, offer.media_type)
     version, _ = stamp()
-    return finish(make_response(body), offer=offer, version=f"{version}-{dt.date.today().isoformat()}",
+    version += f"-{dt.date.today().isoformat()}" + ("-" + current_language() if offer.key == "html" else "")
+    return finish(make_response(body), offer=offer, version=version,
                   negotiated=suffix is None, links=links)

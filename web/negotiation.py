@@ -54,7 +54,7 @@ def format_offer(fmt: Format) -> Offer:
     return Offer(fmt.name, fmt.media_type, fmt.suffix, fmt.aliases, fmt)
 
 
-HTML = Offer("html", "text/html", "html", ("application/xhtml+xml",))
+HTML = Offer("html", "text/html", "html")
 JSON = Offer("json", "application/json", "json")
 CSV = Offer("csv", "text/csv", "csv")
 RDF_OFFERS: tuple[Offer, ...] = tuple(format_offer(f) for f in RDF_FORMATS)
@@ -104,14 +104,31 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
-    """The q an Accept header gives a media type: that of the most specific range matching it, else 0."""
+def _best_range(ranges: Sequence[MediaRange], media_type: str) -> MediaRange | None:
     best: MediaRange | None = None
     for r in ranges:
         if r.matches(media_type) and (best is None or r.specificity > best.specificity
                                       or (r.specificity == best.specificity and r.q > best.q)):
             best = r
+    return best
+
+
+def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+    """The q an Accept header gives a media type: that of the most specific range matching it, else 0."""
+    best = _best_range(ranges, media_type)
     return best.q if best else 0.0
+
+
+def offer_quality(ranges: Sequence[MediaRange], offer: Offer) -> float:
+    """The q of an offer: wildcards match its own media type only, aliases (legacy names such as
+    application/x-turtle) only when named; the most specific mention wins, so an explicit q=0 is final."""
+    exact = [r for r in ranges if r.specificity == 2]
+    found = [r for r in [_best_range(ranges, offer.media_type),
+                         *(_best_range(exact, mt) for mt in offer.aliases)] if r is not None]
+    if not found:
+        return 0.0
+    top = max(r.specificity for r in found)
+    return max(r.q for r in found if r.specificity == top)
 
 
 def negotiate(header: str | None, offers: Sequence[Offer]) -> Offer | None:
@@ -123,7 +140,7 @@ def negotiate(header: str | None, offers: Sequence[Offer]) -> Offer | None:
         return offers[0]  # no (usable) Accept header: anything is acceptable
     best, best_q = None, 0.0
     for offer in offers:
-        q = max(quality(ranges, mt) for mt in offer.media_types)
+        q = offer_quality(ranges, offer)
         if q > best_q:
             best, best_q = offer, q
     return best
@@ -228,5 +245,5 @@ def finish(response: Response, *, offer: Offer, version: str, built_at: str | No
 
 
 __all__ = ["Offer", "HTML", "JSON", "CSV", "RDF_OFFERS", "RESULT_OFFERS", "RESOURCE_OFFERS", "parse_accept",
-           "quality", "negotiate", "choose", "split_suffix", "alternates", "link_header", "not_acceptable",
+           "quality", "offer_quality", "negotiate", "choose", "split_suffix", "alternates", "link_header", "not_acceptable",
            "error_as", "finish", "format_offer"]

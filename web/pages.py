@@ -6,6 +6,7 @@ Every page reads the graph through named queries (queries/*.rq, run by kg.querie
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,8 @@ i18n.register(bp)
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {p.name for p in STATIC.iterdir()} if STATIC.is_dir() else set()
 JSONLD = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
-PAPERS_OFFERS = (HTML, JSONLD)
+BIBTEX = Offer("bibtex", "application/x-bibtex", "bib", ("text/x-bibtex",))
+PAPERS_OFFERS = (HTML, JSONLD, BIBTEX)
 _SLUG = re.compile(r"^[A-Za-z0-9._~\-]{1,200}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -98,12 +100,15 @@ def papers(suffix: str | None = None):
     lang = i18n.current_language()
     view = cached(("pages", "papers", lang, topic, coauthor), lambda: views.papers_view(lang, topic, coauthor))
     links = alternates("/papers", PAPERS_OFFERS, offer)
-    if offer is JSONLD:
-        body = views.papers_jsonld(view, request.url_root)
+    if offer is not HTML:
+        body = views.papers_jsonld(view, request.url_root) if offer is JSONLD else views.papers_bibtex(view)
         response = make_response(body)
         version, built_at = stamp()
-        return finish(response, offer=JSONLD, version=f"{version}-{topic}-{coauthor}", built_at=built_at,
-                      negotiated=suffix is None, links=links)
+        response = finish(response, offer=offer, version=f"{version}-{topic}-{coauthor}", built_at=built_at,
+                          negotiated=suffix is None, links=links)
+        if offer is BIBTEX:
+            response.headers["Content-Type"] = "application/x-bibtex; charset=utf-8"
+        return response
     response = _page("papers.html", view, alternates_of=links)
     if suffix is None:
         response.vary.add("Accept")
@@ -117,8 +122,6 @@ def history():
     if as_of is not None and not _DAY.match(as_of):
         raise BadParameter("as_of", f"{as_of!r} is not a date (YYYY-MM-DD)")
     if as_of is not None:
-        import datetime as dt
-
         try:
             dt.date.fromisoformat(as_of)
         except ValueError:
@@ -158,7 +161,7 @@ def site_owner() -> SiteOwner | None:
     if owner is None:
         return None
     first, _, rest = owner.name.partition(" ")
-    brand = Markup("<strong>{}</strong> {}").format(first, rest) if rest else Markup("<strong>{}</strong>").format(first)
+    brand = Markup("<strong>{}</strong> {}").format(first, rest)
     built = app_store().meta.built_at
     return SiteOwner(owner.name, brand, i18n.today().year,
                      i18n.format_date(built[:10], lang) if built else None)
@@ -166,4 +169,4 @@ def site_owner() -> SiteOwner | None:
 
 @bp.app_context_processor
 def _site_context() -> dict:
-    return {"site_owner": site_owner, "bibtex_url": None}
+    return {"site_owner": site_owner}

@@ -9,26 +9,26 @@ gives the same picture. The pages put a text alternative (a table or a list) nex
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
 
-# Okabe–Ito-like, dark enough for white text and distinguishable with common colour-vision deficiencies.
-PALETTE = ("#1f6fb2", "#d55e00", "#009e73", "#8e44ad", "#b8860b", "#cc3d7a", "#0f7c8c", "#6b6b6b")
-OTHER_COLOUR = "#9a9a9a"
-CATEGORY_COLOURS = {"work": "#1f6fb2", "education": "#009e73", "membership": "#d55e00", "initiative": "#d55e00"}
+# Distinguishable with common colour-vision deficiencies, and each dark enough for white text (>= 4.5:1).
+PALETTE = ("#1f6fb2", "#b34700", "#00795a", "#8e44ad", "#8a6100", "#b02d68", "#0f7c8c", "#6b6b6b")
+OTHER_COLOUR = "#6b6b6b"
+CATEGORY_COLOURS = {"work": "#1f6fb2", "education": "#00795a", "membership": "#b34700", "initiative": "#b34700"}
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _svg_open(name: str, width: float, height: float, title: str, desc: str, *, role: str = "img",
-              extra_class: str = "") -> list[str]:
+def _svg_open(name: str, width: float, height: float, title: str, desc: str, *, role: str = "img") -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{name}-svg" class="picture{" " + extra_class if extra_class else ""}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{name}-svg" class="picture" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" role="{role}" '
+        f'style="max-width: {width:.0f}px" '
         f'aria-labelledby="{name}-title" aria-describedby="{name}-desc" data-picture="{name}">',
         f'<title id="{name}-title">{_e(title)}</title>',
         f'<desc id="{name}-desc">{_e(desc)}</desc>',
@@ -47,19 +47,19 @@ def initials(name: str) -> str:
 
 
 def portrait(name: str, label: str) -> str:
-    """A placeholder portrait: the initials on a soft disc, as a standalone SVG document."""
+    """A placeholder portrait: the initials, large, on a soft gradient; a standalone SVG document."""
     letters = initials(name)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 240" width="240" height="240" role="img" '
         f'aria-label="{_e(label)}">'
         f"<title>{_e(label)}</title>"
         '<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">'
-        '<stop offset="0" stop-color="#dfe9f3"/><stop offset="1" stop-color="#b9cde0"/></linearGradient></defs>'
+        '<stop offset="0" stop-color="#e4edf6"/><stop offset="1" stop-color="#b7cce2"/></linearGradient></defs>'
         '<rect width="240" height="240" fill="url(#g)"/>'
-        '<circle cx="120" cy="96" r="44" fill="#ffffff" fill-opacity="0.55"/>'
-        '<path d="M40 240c6-52 40-84 80-84s74 32 80 84z" fill="#ffffff" fill-opacity="0.55"/>'
-        '<text x="120" y="112" text-anchor="middle" font-family="Georgia, \'Times New Roman\', serif" '
-        f'font-size="44" fill="#1d3b58">{_e(letters)}</text>'
+        '<circle cx="120" cy="120" r="78" fill="none" stroke="#ffffff" stroke-opacity="0.7" stroke-width="2"/>'
+        '<text x="120" y="120" dy="0.35em" text-anchor="middle" '
+        'font-family="\'Iowan Old Style\', \'Palatino Linotype\', Palatino, Georgia, \'DejaVu Serif\', serif" '
+        f'font-size="64" letter-spacing="2" fill="#17324d">{_e(letters)}</text>'
         "</svg>"
     )
 
@@ -124,7 +124,7 @@ def coauthor_network(centre: Node, nodes: list[Node], edges: list[Edge], *, titl
     ordered = ring_order(nodes, edges)
     n = len(ordered)
     pitch = 14.0  # room each name needs along the ring
-    radius = max(150.0, n * pitch / (2 * math.pi))
+    radius = max(110.0, n * pitch / (2 * math.pi))
     longest = max((len(p.name) for p in ordered), default=10)
     label_room = min(190.0, 12 + 6.3 * longest)
     size = 2 * (radius + label_room) + 20
@@ -184,8 +184,8 @@ def coauthor_network(centre: Node, nodes: list[Node], edges: list[Edge], *, titl
                  f'<text x="{c:.1f}" y="{c:.1f}" dy="0.35em" text-anchor="middle" class="initials">'
                  f"{_e(initials(centre.name))}</text>")
     if centre.href:
-        out.append(f'<a href="{_e(centre.href)}" class="centre" data-key="{_e(centre.key)}" '
-                   f'aria-label="{centre_label}"><title>{centre_label}</title>{hub_inner}</a>')
+        out.append(f'<a href="{_e(centre.href)}" class="centre" data-key="{_e(centre.key)}">'
+                   f"<title>{centre_label}</title>{hub_inner}</a>")
     else:
         out.append(f'<g class="centre"><title>{centre_label}</title>{hub_inner}</g>')
     out.append("</svg>")
@@ -217,10 +217,14 @@ def category_colours(categories: list[str]) -> dict[str, str]:
 
 
 def publications_per_year(counts: list[YearCount], categories: list[str], *, title: str, desc: str,
-                          paper_word: tuple[str, str] = ("paper", "papers"),
-                          name: str = "publications-per-year") -> Markup:
-    """One bar per year with papers, stacked by category (bottom: the most frequent), years in order."""
-    colours = category_colours(categories)
+                          paper_word: tuple[str, str] = ("paper", "papers"), year_href: str | None = None,
+                          colours: dict[str, str] | None = None, name: str = "publications-per-year") -> Markup:
+    """One bar per year with papers, stacked by category (bottom: the most frequent), years in order.
+
+    With `year_href` (a format string with `{year}`), each bar links there (the year's list on the page).
+    `colours` fixes each category's colour (so that a filtered chart keeps the colours of the whole one).
+    """
+    colours = {**category_colours(categories), **(colours or {})}
     years = sorted({c.year for c in counts})
     if not years:
         return Markup("")
@@ -230,20 +234,26 @@ def publications_per_year(counts: list[YearCount], categories: list[str], *, tit
     top = max(totals.values()) or 1
     step = _nice_step(top)
     top = math.ceil(top / step) * step
-    left, right, top_pad, bottom = 40.0, 12.0, 40.0, 34.0
-    band = max(34.0, min(64.0, 640.0 / len(span)))
-    width = left + right + band * len(span)
-    height = 260.0
-    plot = height - top_pad - bottom
-    out = _svg_open(name, width, height, title, desc)
-
-    # legend
-    lx = left
-    out.append('<g class="legend">')
+    left, right, bottom = 40.0, 12.0, 34.0
+    width = 720.0
+    band = (width - left - right) / len(span)
+    # the legend wraps onto as many lines as it needs above the plot
+    legend: list[tuple[float, float, str]] = []
+    lx, ly = left, 8.0
     for cat in categories:
-        out.append(f'<rect x="{lx:.1f}" y="8" width="12" height="12" rx="2" fill="{colours[cat]}"/>'
-                   f'<text x="{lx + 17:.1f}" y="18">{_e(cat)}</text>')
-        lx += 26 + 7.2 * len(cat)
+        item = 26 + 7.2 * len(cat)
+        if lx + item > width - right and lx > left:
+            lx, ly = left, ly + 20
+        legend.append((lx, ly, cat))
+        lx += item
+    top_pad = ly + 40.0
+    height = top_pad + 200.0 + bottom
+    plot = height - top_pad - bottom
+    out = _svg_open(name, width, height, title, desc, role="group" if year_href else "img")
+    out.append('<g class="legend">')
+    for x, y, cat in legend:
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" rx="2" fill="{colours[cat]}"/>'
+                   f'<text x="{x + 17:.1f}" y="{y + 10:.1f}">{_e(cat)}</text>')
     out.append("</g>")
 
     out.append('<g class="grid">')
@@ -253,18 +263,24 @@ def publications_per_year(counts: list[YearCount], categories: list[str], *, tit
                    f'<text x="{left - 8:.1f}" y="{y:.1f}" dy="0.35em" text-anchor="end">{tick}</text>')
     out.append("</g>")
 
-    bar = band * 0.62
+    bar = min(band * 0.62, 56.0)
+    label_every = max(1, math.ceil(36.0 / band))
     for i, year in enumerate(span):
         x = left + band * i + (band - bar) / 2
         label_x = x + bar / 2
-        out.append(f'<text class="year" x="{label_x:.1f}" y="{height - bottom + 18:.1f}" '
-                   f'text-anchor="middle">{year}</text>')
+        if (last - year) % label_every == 0:
+            out.append(f'<text class="year" x="{label_x:.1f}" y="{height - bottom + 18:.1f}" '
+                       f'text-anchor="middle">{year}</text>')
         if not totals[year]:
             continue
         parts = [c for cat in categories for c in counts if c.year == year and c.category == cat and c.count]
         words = paper_word[0] if totals[year] == 1 else paper_word[1]
         summary = f"{year}: {totals[year]} {words} (" + ", ".join(f"{p.category} {p.count}" for p in parts) + ")"
-        out.append(f'<g class="bar" data-year="{year}" data-count="{totals[year]}"><title>{_e(summary)}</title>')
+        bar_attrs = f'class="bar" data-year="{year}" data-count="{totals[year]}"'
+        if year_href:
+            out.append(f'<a href="{_e(year_href.format(year=year))}" {bar_attrs}><title>{_e(summary)}</title>')
+        else:
+            out.append(f"<g {bar_attrs}><title>{_e(summary)}</title>")
         y = top_pad + plot
         for part in parts:
             h = plot * part.count / top
@@ -273,7 +289,7 @@ def publications_per_year(counts: list[YearCount], categories: list[str], *, tit
                        f'x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                        f'fill="{colours.get(part.category, OTHER_COLOUR)}"/>')
         out.append(f'<text class="total" x="{label_x:.1f}" y="{y - 6:.1f}" text-anchor="middle">'
-                   f"{totals[year]}</text></g>")
+                   f"{totals[year]}</text>" + ("</a>" if year_href else "</g>"))
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -294,6 +310,7 @@ class Span:
     unknown_end: bool = False  # the sources give no end: drawn as a short, faded bar
     when: str = ""  # the dates as text, for the tooltip
     key: str = ""
+    point: bool = False  # undated, but stated by a dated homepage version: a diamond at that date
 
 
 def partial_date_to_year(value: str, *, end: bool = False) -> float | None:
@@ -313,80 +330,84 @@ def partial_date_to_year(value: str, *, end: bool = False) -> float | None:
     return year + (month - 1) / 12 + (day - (0 if end else 1)) / 365
 
 
-@dataclass
-class _Layout:
-    left: float = 250.0
-    right: float = 18.0
-    top: float = 34.0
-    row: float = 26.0
-    group_gap: float = 24.0
-    rows: list = field(default_factory=list)
+CHAR_WIDTH = 6.4  # average advance of a 12 px sans-serif character, to keep labels inside the picture
 
 
 def career_timeline(spans: list[Span], groups: list[tuple[str, str]], now: float, *, title: str, desc: str,
                     name: str = "career-timeline") -> Markup:
-    """Bars over the years, one row per role, grouped (groups: [(key, heading)] in display order)."""
+    """Bars over the years, one row per role (its label above its bar), grouped (groups: [(key, heading)]).
+
+    A span with `point` set is a role the sources do not date but a dated homepage states: drawn as a
+    diamond at that date.
+    """
     spans = [s for s in spans if s.end >= s.start]
     if not spans:
         return Markup("")
-    lay = _Layout()
+    left, right, top, row, gap = 12.0, 16.0, 30.0, 40.0, 30.0
     first = math.floor(min(s.start for s in spans))
     last = math.ceil(max(max(s.end for s in spans), now))
     years = max(last - first, 1)
-    plot_width = max(460.0, min(760.0, 46.0 * years))
-    width = lay.left + plot_width + lay.right
+    width = max(560.0, min(880.0, 62.0 * years + left + right))
+    plot = width - left - right
     rows: list[tuple[str, Span | None, str]] = []
     for key, heading in groups:
         members = [s for s in spans if s.group == key]
         if members:
             rows.append(("heading", None, heading))
             rows.extend(("span", s, key) for s in members)
-    height = lay.top + 20 + sum(lay.row if kind == "span" else lay.group_gap for kind, _, _ in rows)
-    out = _svg_open(name, width, height, title, desc)
+    height = top + 10 + sum(row if kind == "span" else gap for kind, _, _ in rows)
+    out = _svg_open(name, width, height, title, desc, role="group" if any(s.href for s in spans) else "img")
 
     def x_of(value: float) -> float:
-        return lay.left + plot_width * (value - first) / years
+        return left + plot * (value - first) / years
 
-    step = 1 if years <= 14 else 2 if years <= 28 else 5
+    step = 1 if plot / years >= 40 else 2 if plot / years >= 20 else 5
     out.append('<g class="grid">')
     for year in range(first, last + 1):
         x = x_of(year)
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{lay.top - 6:.1f}" y2="{height - 6:.1f}"/>')
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6:.1f}" y2="{height - 4:.1f}"/>')
         if (year - first) % step == 0 and year < last:
-            out.append(f'<text x="{x + 3:.1f}" y="{lay.top - 12:.1f}">{year}</text>')
+            out.append(f'<text x="{x + plot / years / 2:.1f}" y="{top - 12:.1f}" text-anchor="middle">{year}</text>')
     now_x = x_of(now)
-    out.append(f'<line class="now" x1="{now_x:.1f}" x2="{now_x:.1f}" y1="{lay.top - 6:.1f}" '
-               f'y2="{height - 6:.1f}"/>')
+    out.append(f'<line class="now" x1="{now_x:.1f}" x2="{now_x:.1f}" y1="{top - 6:.1f}" y2="{height - 4:.1f}"/>')
     out.append("</g>")
 
-    y = lay.top
+    y = top
     for kind, span, heading in rows:
         if kind == "heading":
-            out.append(f'<text class="group-heading" x="4" y="{y + 16:.1f}">{_e(heading)}</text>')
-            y += lay.group_gap
+            out.append(f'<text class="group-heading" x="{left:.1f}" y="{y + 20:.1f}">{_e(heading)}</text>')
+            y += gap
             continue
         assert span is not None
         colour = CATEGORY_COLOURS.get(span.group, PALETTE[3])
         x1, x2 = x_of(span.start), x_of(span.end)
         w = max(x2 - x1, 4.0)
-        label = span.label if len(span.label) <= 40 else span.label[:39] + "…"
         tip = f"{span.label} ({span.when})" if span.when else span.label
-        classes = "bar" + (" open" if span.open_end else "") + (" unknown-end" if span.unknown_end else "")
-        opacity = ' fill-opacity="0.45" stroke-dasharray="3 2"' if span.unknown_end else ""
-        shape = (f'<rect x="{x1:.1f}" y="{y + 5:.1f}" width="{w:.1f}" height="{lay.row - 10:.1f}" rx="3" '
-                 f'fill="{colour}" stroke="{colour}"{opacity}/>')
-        if span.open_end:
-            tip_y = y + lay.row / 2
-            shape += (f'<path d="M{x1 + w:.1f},{y + 5:.1f} l7,{lay.row / 2 - 5:.1f} l-7,{lay.row / 2 - 5:.1f}z" '
-                      f'fill="{colour}" data-y="{tip_y:.1f}"/>')
-        text = f'<text class="label" x="{lay.left - 10:.1f}" y="{y + lay.row / 2:.1f}" dy="0.35em" ' \
-               f'text-anchor="end">{_e(label)}</text>'
+        max_chars = int(plot / CHAR_WIDTH)
+        label = span.label if len(span.label) <= max_chars else span.label[:max_chars - 1] + "…"
+        label_width = len(label) * CHAR_WIDTH
+        label_x = min(max(x1, left), width - right - label_width)
+        bar_y = y + 20
+        classes = ("bar" + (" open" if span.open_end else "") + (" unknown-end" if span.unknown_end else "")
+                   + (" point" if span.point else ""))
+        if span.point:
+            cx, cy, r = x1, bar_y + 5, 6.5
+            shape = (f'<path d="M{cx:.1f},{cy - r:.1f} L{cx + r:.1f},{cy:.1f} L{cx:.1f},{cy + r:.1f} '
+                     f'L{cx - r:.1f},{cy:.1f}z" fill="{colour}"/>')
+            label_x = min(max(cx - r, left), width - right - label_width)
+        else:
+            faded = ' fill-opacity="0.4" stroke-dasharray="3 2"' if span.unknown_end else ""
+            shape = (f'<rect x="{x1:.1f}" y="{bar_y:.1f}" width="{w:.1f}" height="10" rx="3" '
+                     f'fill="{colour}" stroke="{colour}"{faded}/>')
+            if span.open_end:
+                shape += (f'<path d="M{x1 + w:.1f},{bar_y - 3:.1f} l8,8 l-8,8z" fill="{colour}"/>')
+        text = f'<text class="label" x="{label_x:.1f}" y="{y + 13:.1f}">{_e(label)}</text>'
         body = f"<title>{_e(tip)}</title>{text}{shape}"
         attrs = f'class="{classes}" data-group="{_e(span.group)}" data-key="{_e(span.key)}"'
         if span.href:
-            out.append(f'<a href="{_e(span.href)}" {attrs} aria-label="{_e(tip)}">{body}</a>')
+            out.append(f'<a href="{_e(span.href)}" {attrs}>{body}</a>')
         else:
             out.append(f"<g {attrs}>{body}</g>")
-        y += lay.row
+        y += row
     out.append("</svg>")
     return Markup("".join(out))

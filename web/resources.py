@@ -23,7 +23,9 @@ from kg.errors import ResourceNotFound
 from kg.formats import PREFIXES, serialize_triples
 from kg.queries import load_queries, run
 from web import jsonld
+from web.prose import latex_to_html
 from web.cache import app_base, app_store, cached, stamp
+from web.i18n import current_language
 from web.describe import Describer, ResourceView, type_label
 from web.negotiation import (HTML, RESOURCE_OFFERS, Offer, alternates, choose, error_as, finish,
                              not_acceptable, split_suffix)
@@ -52,6 +54,12 @@ def href(url: str | None) -> str | None:
 @bp.app_template_filter("type_label")
 def _type_label(iri: str) -> str:
     return type_label(iri)
+
+
+@bp.app_template_filter("latex")
+def _latex(text: str):
+    """Abstracts and descriptions may hold simple LaTeX ($\\geq 95\\%$): shown as escaped HTML (≥ 95%)."""
+    return latex_to_html(text)
 
 
 # ---------------------------------------------------------------- data, once per build
@@ -137,6 +145,8 @@ def resource(kind: str, name: str):
     else:
         body = resource_rdf(iri, offer)
     version, built_at = stamp()
+    if offer.key == "html":
+        version += "-" + current_language()  # the page's words follow the reader's language
     return finish(make_response(body), offer=offer, version=version, built_at=built_at, negotiated=negotiated,
                   links=alternates(path, RESOURCE_OFFERS, offer), location=f"{path}.{offer.suffix}")
 
@@ -203,7 +213,8 @@ def list_items(kind: str) -> list[ListItem]:
         grouped: dict[str, list[dict]] = {}
         for row in rows:
             term = row.get(spec.subject)
-            if term is not None and iris.parse(base, term.value):
+            parsed = iris.parse(base, term.value) if term is not None else None
+            if parsed and parsed[0] == kind:  # /events lists events, not initiatives that are events too
                 grouped.setdefault(term.value, []).append(row)
         items = []
         for iri, group in grouped.items():
@@ -235,6 +246,8 @@ def list_page(kind: str, suffix: str | None = None):
     else:
         body = json.dumps(list_jsonld(kind), ensure_ascii=False, indent=1)
     version, built_at = stamp()
+    if offer.key == "html":
+        version += "-" + current_language()
     return finish(make_response(body), offer=offer, version=version, built_at=built_at,
                   negotiated=suffix is None, links=alternates(path, LIST_OFFERS, offer),
                   location=f"{path}.{offer.suffix}")

@@ -194,10 +194,16 @@ class QueryRunner:
             raise QueryError("too many queries are running; try again shortly", 503)
 
         def job():
+            # pyoxigraph's results may only be dropped by the thread that made them: an error leaves this
+            # thread as a fresh exception, without the traceback whose frames still hold them.
+            error: QueryError | None = None
             try:
                 return fn(*args)
+            except QueryError as exc:
+                error = QueryError(exc.message, exc.status)
             finally:
                 self._slots.release()  # only once the work is really over, even if abandoned
+            raise error
 
         future = self._pool.submit(job)
         try:
@@ -211,8 +217,9 @@ def runner(app: Flask | None = None) -> QueryRunner:
     found = app.extensions.get("kg_sparql_runner")
     if found is None:
         settings = app.config["KG_SETTINGS"]
-        found = app.extensions.setdefault("kg_sparql_runner",
-                                          QueryRunner(settings.max_concurrent_queries, settings.query_timeout))
+        from kg.limits import Limits, QueryPool  # a query past its time limit is killed, not abandoned
+
+        found = app.extensions.setdefault("kg_sparql_runner", QueryPool(Limits.from_settings(settings)))
     return found
 
 
@@ -256,6 +263,14 @@ def execute(store: GraphStore, op: ProtocolRequest, offer: Offer, limit: int) ->
         raise QueryError(f"the query returns more than {limit} triples (setting result_limit): "
                          "add a LIMIT, or fetch the whole graph from /export.nt")
     return serialize_triples(triples, offer.format, PREFIXES)
+
+
+def check_syntax(query: str) -> None:
+    """Raise QueryError with the parser's message when the query is malformed (parsed against no data)."""
+    try:
+        ox.Store().query(query)
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def cell(term, base: str) -> dict:
@@ -318,6 +333,7 @@ def endpoint():
         raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
     offer, offers = choose_results(query_form(op.query))
     if offer is None:
+        runner().run(check_syntax, op.query)  # a malformed query is a 400 whatever the client accepts
         return not_acceptable(offers)
     settings = app_settings()
     answer = runner().run(execute, app_store(), op, offer, settings.result_limit)

@@ -342,13 +342,15 @@ class PaperView:
     year: int | None
     abstract: Markup | None = None
     url: str | None = None
-    identifier: str | None = None
+    bibkey: str | None = None  # the key of its BibTeX entry (the source's key, else its slug)
+    bibtex: str | None = None
     venue: str | None = None
     thesis: bool = False
     truncated: bool = False
     topics: list[TopicView] = field(default_factory=list)
     authors: list[AuthorView] = field(default_factory=list)
     formats: list[tuple[str, str, str]] = field(default_factory=list)
+    colour: str | None = None  # its category's colour, as in the chart
 
     @property
     def category(self) -> str | None:
@@ -370,7 +372,7 @@ def paper_list(lang: str) -> list[PaperView]:
             p = details[iri] = PaperView(
                 iri=iri, href=path, title=val(r, "title") or "", date=val(r, "date"), year=year_of(val(r, "date")),
                 abstract=prose.latex_to_html(abstract) if abstract else None, url=link(val(r, "url")),
-                identifier=val(r, "identifier"), venue=val(r, "venue"), thesis=val(r, "thesis") == TRUE,
+                bibkey=val(r, "bibkey") or slug_of(iri), venue=val(r, "venue"), thesis=val(r, "thesis") == TRUE,
                 truncated=val(r, "truncated") == TRUE,
                 formats=[(FORMAT_LABELS.get(f.suffix, f.name), f"{path}.{f.suffix}", f.media_type) for f in RDF_FORMATS]
                 if path else [])
@@ -385,10 +387,28 @@ def paper_list(lang: str) -> list[PaperView]:
         author = val(r, "author")
         p.authors.append(AuthorView(val(r, "name") or slug_of(author) or "?", href(author), author == owner_iri,
                                     val(r, "isOrganization") == TRUE))
+    entries = bibtex_by_key()
+    for p in details.values():
+        p.bibtex = entries.get(p.bibkey or "")
     order = [val(r, "paper") for r in rows("publications-by-year")]
     ordered = [details[i] for i in dict.fromkeys(order) if i in details]
     ordered += [p for i, p in details.items() if i not in set(order)]
     return ordered
+
+
+def bibtex_by_key() -> dict[str, str]:
+    """Each paper's BibTeX entry as text, by key (kg.bibtex_export, the same entries `kg export` writes)."""
+    import bibtexparser
+
+    from kg.bibtex_export import bibtex_entries
+
+    return {entry.key: bibtexparser.write_string(bibtexparser.Library([entry])).strip()
+            for entry in bibtex_entries(app_store())}
+
+
+def papers_bibtex(view: PapersView) -> str:
+    """The shown papers' BibTeX entries, in page order."""
+    return "\n\n".join(p.bibtex for _, papers in view.years for p in papers if p.bibtex) + "\n"
 
 
 @dataclass
@@ -431,13 +451,22 @@ def papers_view(lang: str, topic: str | None, coauthor: str | None) -> PapersVie
     coauthors = [CoauthorView(val(r, "name") or "?", href(val(r, "coauthor")), int(val(r, "papers") or 0))
                  for r in rows("coauthors")]
     coauthors.sort(key=lambda c: c.name.lower())
-    chart, chart_rows, categories = publications_chart(shown, lang)
+    colours = paper_colours(papers)
+    for p in papers:
+        p.colour = colours.get(p.category or "")
+    chart, chart_rows, categories = publications_chart(shown, lang, colours)
     return PapersView(
         years=grouped, total=len(papers), shown=len(shown), topics=topics, coauthors=coauthors,
         topic=topic, coauthor=coauthor,
         topic_label=topic_by_slug[topic].code if topic in topic_by_slug else topic,
         coauthor_label=next((c.name for c in coauthors if c.href and c.href.endswith(f"/{coauthor}")), coauthor),
         chart=chart, chart_rows=chart_rows, categories=categories)
+
+
+def paper_colours(papers: list[PaperView]) -> dict[str, str]:
+    """A colour per category, the most frequent first, fixed for the whole list (filters keep colours)."""
+    frequency = Counter(t.code for p in papers for t in p.topics)
+    return pictures.category_colours(sorted(frequency, key=lambda c: (-frequency[c], c)))
 
 
 def main_category(p: PaperView, frequency: Counter) -> str:
@@ -447,7 +476,7 @@ def main_category(p: PaperView, frequency: Counter) -> str:
     return min(p.topics, key=lambda t: (-frequency[t.code], t.code)).code
 
 
-def publications_chart(papers: list[PaperView], lang: str):
+def publications_chart(papers: list[PaperView], lang: str, colours: dict[str, str] | None = None):
     """The stacked bars (one per year, by category) and the same numbers as rows for the table."""
     frequency = Counter(t.code for p in papers for t in p.topics)
     counts: Counter = Counter()
@@ -467,7 +496,7 @@ def publications_chart(papers: list[PaperView], lang: str):
         title=t("chart.papers.title"),
         desc=t("chart.papers.desc", papers=sum(counts.values()), years=len(years),
                first=years[0] if years else "", last=years[-1] if years else ""),
-        paper_word=(t("word.paper"), t("word.papers")))
+        paper_word=(t("word.paper"), t("word.papers")), year_href="#year-{year}", colours=colours)
     table = [(y, [(c, counts[(y, c)]) for c in categories], sum(counts[(y, c)] for c in categories))
              for y in sorted(years, reverse=True)]
     return svg, table, [(c, names.get(c, "")) for c in categories]
@@ -524,35 +553,43 @@ def _group(roles: list[RoleView]) -> dict[str, list[RoleView]]:
     return out
 
 
-def timeline_view(lang: str, roles: list[RoleView], now_keys: set[str], last_stated: dict[str, str]):
-    """The career timeline picture from the dated roles."""
+def timeline_view(lang: str, roles: list[RoleView], now_keys: set[str], stated: dict[str, list[str]]):
+    """The career timeline picture: dated roles as bars, undated ones a dated homepage states as diamonds."""
     now = pictures.partial_date_to_year(i18n.today().isoformat()) or 0.0
+    t = lambda key, **kw: i18n.translate(lang, key, **kw)  # noqa: E731
+    short = lambda d: i18n.format_date(d, lang, short=True)  # noqa: E731
     spans = []
     for r in roles:
-        if not r.start or r.category == "award":
+        if r.category == "award":
+            continue
+        label = f"{r.role_name} · {r.organization}" if r.role_name else r.organization
+        group = r.category
+        dates = sorted(stated.get(r.key, []))
+        if not r.start:
+            if not dates:
+                continue
+            at = pictures.partial_date_to_year(dates[0]) or now
+            when = t("history.stated_by", dates=", ".join(short(d) for d in dates))
+            spans.append(pictures.Span(label, group, at, at, r.org_href, when=when, key=r.key, point=True))
             continue
         start = pictures.partial_date_to_year(r.start)
         if start is None:
             continue
         end = pictures.partial_date_to_year(r.end, end=True) if r.end else None
         open_end = unknown = False
+        when = "–".join(short(d) for d in (r.start, r.end) if d)
         if end is None:
             if r.key in now_keys:
                 end, open_end = now, True
+                when = t("history.since", date=short(r.start))
             else:
-                stated = pictures.partial_date_to_year(last_stated.get(r.key, ""), end=True) \
-                    if r.key in last_stated else None
-                end, unknown = max(start + 0.5, stated or start + 1.0), True
-        group = "membership" if r.category == "membership" else r.category
-        label = f"{r.role_name} · {r.organization}" if r.role_name else r.organization
-        when = "–".join(i18n.format_date(d, lang, short=True) for d in (r.start, r.end) if d) or ""
-        if open_end:
-            when = i18n.translate(lang, "history.since", date=i18n.format_date(r.start, lang, short=True))
+                last_stated = pictures.partial_date_to_year(dates[-1], end=True) if dates else None
+                end, unknown = max(start + 0.5, last_stated or start + 1.0), True
+                when = t("history.since", date=short(r.start)) + " · " + t("history.end_unknown")
         spans.append(pictures.Span(label, group, start, end, r.org_href, open_end, unknown, when, r.key))
-    groups = [(g, i18n.translate(lang, f"category.{g}")) for g in ("work", "education", "membership")]
-    svg = pictures.career_timeline(
-        spans, groups, now, title=i18n.translate(lang, "chart.timeline.title"),
-        desc=i18n.translate(lang, "chart.timeline.desc", roles=len(spans)))
+    groups = [(g, t(f"category.{g}")) for g in ("work", "education", "membership")]
+    svg = pictures.career_timeline(spans, groups, now, title=t("chart.timeline.title"),
+                                   desc=t("chart.timeline.desc", roles=len(spans)))
     return svg, len(spans)
 
 
@@ -562,13 +599,13 @@ def history_view(lang: str, as_of: str | None, older: str | None, newer: str | N
     current = all_versions[0] if all_versions else None
     career = role_views(rows("career-timeline"))
     now_keys = {r.key for r in roles_now(day, current)}
-    last_stated: dict[str, str] = {}
+    dates = {v.iri: v.date for v in all_versions if v.date}
+    stated: dict[str, list[str]] = defaultdict(list)
     for r in rows("version-roles"):
-        version = next((v for v in all_versions if v.iri == val(r, "_version")), None)
-        if version is not None and version.date:
-            key = val(r, "role") or ""
-            last_stated[key] = max(last_stated.get(key, ""), version.date)
-    timeline, bars = timeline_view(lang, career, now_keys, last_stated)
+        date = dates.get(val(r, "_version") or "")
+        if date:
+            stated[val(r, "role") or ""].append(date)
+    timeline, bars = timeline_view(lang, career, now_keys, stated)
     initiatives: dict[str, list[RoleView]] = defaultdict(list)
     for r in rows("initiatives-by-role"):
         role = val(r, "roleName") or "—"

@@ -3,6 +3,10 @@
 Besides the standard fields it reads al-folio's own: `arxiv`, `pdf`, `code`, `html`. Text fields are decoded
 from LaTeX to Unicode (`{\\'e}` -> é) with pylatexenc, keeping math (`$\\geq 95\\%$`) as written; URLs and
 identifiers are kept verbatim.
+
+Private entries (docs/private.md): `private = {true}` (or `yes`, `1`), or a `status` of `under review`, `submitted`
+or `in preparation`, makes the entry a private Paper: the owner's `kg query --private` sees it, no public route
+does. `private = {false}` makes an entry public whatever its status; any other value of `private` is an error.
 """
 
 from __future__ import annotations
@@ -132,6 +136,22 @@ def _keywords(fields: dict[str, Field]) -> list[str]:
     return [k.strip() for k in re.split(r"[,;]", value) if k.strip()] if value else []
 
 
+_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+PRIVATE_STATUSES = {"under review", "submitted", "in preparation"}
+
+
+def _private(fields: dict[str, Field], rel: str, key: str) -> bool:
+    """Whether the entry is private: its `private` field, else a `status` that says it is not published yet."""
+    flag = _text(fields, "private", decode=False)
+    if flag is not None:
+        if flag.lower() not in _TRUE | _FALSE:
+            raise SourceError(rel, _line(fields["private"]), f"entry {key!r}: private must be true or false, "
+                                                            f"not {flag!r}")
+        return flag.lower() in _TRUE
+    status = _text(fields, "status")
+    return status is not None and " ".join(status.lower().split()) in PRIVATE_STATUSES
+
+
 def _paper(entry: Entry, rel: str) -> Paper:
     """The Paper of one BibTeX entry."""
     line = _line(entry)
@@ -165,6 +185,7 @@ def _paper(entry: Entry, rel: str) -> Paper:
         code_url=_text(fields, "code", decode=False),
         school=_text(fields, "school", "institution"),
         keywords=_keywords(fields),
+        private=_private(fields, rel, entry.key),
     )
 
 

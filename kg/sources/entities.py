@@ -11,10 +11,14 @@ Format (YAML):
         orgType: institute          # optional: university, department, lab, institute, committee, ...
         sameAs: [https://www.wikidata.org/wiki/Q...]   # optional list (or one IRI)
         description: ...            # optional
+        private: true               # optional: what this declaration states stays private (docs/private.md)
     aliases:                        # a mapping: name -> other names of the same entity (a list, or one name)
       Alexandra Sasha Luccioni: [Sasha Luccioni]
 
 Both keys are optional. Unknown keys, unknown kinds and wrong types are errors, with their line.
+
+`private: true` makes the declared entity's facts private (Entity.private): the owner's `kg query --private` sees
+them, no public route does; what other sources say about the same entity stays as public as they are.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from kg.records import Alias, Entity, EntityKind, Origin, Record, SourceDocument
 NAME = "entities"
 FILENAMES = ("entities.yml", "entities.yaml")
 KINDS: tuple[str, ...] = get_args(EntityKind)
-_KEYS = {"name", "kind", "url", "alternateNames", "parent", "orgType", "sameAs", "description"}
+_KEYS = {"name", "kind", "url", "alternateNames", "parent", "orgType", "sameAs", "description", "private"}
+_BOOLEAN = "tag:yaml.org,2002:bool"
 
 
 def matches(path: Path) -> bool:
@@ -119,9 +124,15 @@ def _entity(node: yaml.Node, rel: str) -> Entity:
     def texts(key: str) -> list[str]:
         return _texts(fields[key][1], rel, key) if key in fields else []
 
+    private = False
+    if "private" in fields:
+        flag = fields["private"][1]
+        if not (isinstance(flag, yaml.ScalarNode) and flag.tag == _BOOLEAN):
+            raise SourceError(rel, _line(flag), "private must be true or false")
+        private = flag.value.lower() in ("true", "yes", "on")  # YAML 1.1 booleans, as the tag says
     return Entity(kind=kind, name=text("name") or "", origin=Origin(rel, _line(node)), url=text("url"),
                   alternate_names=texts("alternateNames"), parent=text("parent"), org_type=text("orgType"),
-                  same_as=texts("sameAs"), description=text("description"))
+                  same_as=texts("sameAs"), description=text("description"), private=private)
 
 
 def _aliases(node: yaml.Node, rel: str) -> list[Alias]:

@@ -11,6 +11,11 @@ What it reads:
   words, event words, the section it sits in, "in PLACE"); site pages (`{{ site.url }}/...`, `/...`) are not entities;
 - present-tense roles, as `Role(current=True)`: "I am a/an ROLE at ORG [at UNIT] and at ORG, in PLACE, working with
   PEOPLE, since DATE" and "At ORG, I am a ROLE and a member of the X". Past tense is left to the resume.
+
+Private pages (docs/private.md): front matter `private: true` makes the whole file private. Its entities and roles
+become private records (seen by the owner's `kg query --private`, never by a public route); its prose, its links,
+the owner facts it states and the document itself (name, title, version) are left out entirely, so not even the
+file's name reaches a public route. `private: false` or no key: a public page.
 """
 
 from __future__ import annotations
@@ -111,6 +116,9 @@ def read(path: Path, rel: str) -> list[Record]:
 def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     """Records from Markdown text; `filename` (default: the last part of rel) may carry the version date."""
     meta, body, key_lines = split_front_matter(text.replace("\r\n", "\n"), rel)
+    private = meta.get("private", False)
+    if not isinstance(private, bool):
+        raise SourceError(rel, key_lines.get("private"), f"front matter private must be true or false: {private!r}")
     doc = SourceDocument(
         path=rel,
         importer=NAME,
@@ -130,7 +138,15 @@ def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     records.extend(page.mentions(rel, skip=pronoun_sentence))
     records.extend(_EntityReader(page, rel, roles.facts).read_all(skip=pronoun_sentence, extra=roles.entities))
     records.extend(roles.roles)
-    return records
+    return _private(records) if private else records
+
+
+def _private(records: list[Record]) -> list[Record]:
+    """A private page's records: its entities and roles, marked private; nothing else."""
+    kept = [r for r in records if isinstance(r, (Entity, Role))]
+    for record in kept:
+        record.private = True
+    return kept
 
 
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:

@@ -17,6 +17,13 @@ Extension keys (JSON Resume allows extra properties):
 - on `awards` items: `url` (the awarder's URL) and `organizationType` -> an Entity for the awarder;
 - on `projects` items: `members`: [names] -> Entity.members; `repository`: URL -> Entity.repository
   (when absent, a `url` on a code host such as github.com is taken as the repository).
+
+Private facts (docs/private.md): they reach the owner's own `kg query --private` and `kg export --private`, never a
+public route.
+- `"private": true` on any item of `work`, `education`, `volunteer`, `awards`, `projects` or `interests` makes
+  every record of that item private (Role.private, Entity.private): a position not yet announced, a grant applied for.
+- `basics.phone` is always private (Owner.private_facts["telephone"]), and so is a plain `basics.email` address
+  (Owner.private_facts["email"]); an obfuscated one ("name _at_ host.org") is kept as written.
 """
 
 from __future__ import annotations
@@ -39,10 +46,11 @@ _DATE_KEYS = ("startDate", "endDate", "date", "releaseDate")
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _TEXT_KEYS = ("name", "position", "institution", "organization", "studyType", "area", "title", "awarder", "url",
               "summary", "description", "label", "email", "image", "parentOrganization", "organizationType",
-              "superEvent", "department", "departmentUrl", "repository")
+              "superEvent", "department", "departmentUrl", "repository", "phone")
 _NAME_LIST_KEYS = ("supervisors", "hosts", "members", "roles", "keywords", "highlights")
 _ORG_LIKE = {"university", "department", "school", "lab", "institute", "company"}
 _REPO_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
+_PLAIN_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def matches(path: Path) -> bool:
@@ -190,6 +198,8 @@ def _validate_item(item: _Obj, rel: str, where: str) -> None:
             raise SourceError(rel, line, f"{where}.{key} must be text")
         elif key in _NAME_LIST_KEYS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise SourceError(rel, line, f"{where}.{key} must be a list of text")
+        elif key == "private" and not isinstance(value, bool):
+            raise SourceError(rel, line, f"{where}.private must be true or false")
 
 
 def _valid_date(text: str) -> bool:
@@ -239,7 +249,11 @@ class _Reader:
         for section, reader in (("work", self.work), ("education", self.education), ("volunteer", self.volunteer),
                                 ("awards", self.award), ("projects", self.project), ("interests", self.interest)):
             for item in doc.get(section) or []:
-                records.extend(reader(item))
+                found = reader(item)
+                if item.get("private") is True:
+                    for record in found:
+                        record.private = True
+                records.extend(found)
         return records
 
     def owner(self, doc: _Obj) -> Owner | None:
@@ -249,13 +263,20 @@ class _Reader:
             return None
         interests = []
         for item in doc.get("interests") or []:
+            if item.get("private") is True:
+                continue
             for name in [_text(item, "name"), *_names(item, "keywords")]:
                 if name and name not in interests:
                     interests.append(name)
+        email, private = _text(basics, "email"), {}
+        if email and _PLAIN_EMAIL.match(email):
+            email, private["email"] = None, email
+        if _text(basics, "phone"):
+            private["telephone"] = _text(basics, "phone")
         return Owner(name=_text(basics, "name") or "", origin=self.origin(basics), label=_text(basics, "label"),
                      url=_text(basics, "url"), image=_text(basics, "image"),
-                     email_obfuscated=_text(basics, "email"), location=_location(basics.get("location")),
-                     summary=_text(basics, "summary"), interests=interests)
+                     email_obfuscated=email, location=_location(basics.get("location")),
+                     summary=_text(basics, "summary"), interests=interests, private_facts=private)
 
     def _organization(self, item: _Obj, name: str, kind: str = "organization") -> Entity:
         return Entity(kind=kind, name=name, origin=self.origin(item), url=_text(item, "url"),

@@ -1,0 +1,498 @@
+"""Running untrusted queries under limits: time, memory, answer size, and how many at once.
+
+pyoxigraph has no query timeout and a Python thread cannot be stopped (ENGINE.md, trap 7), so an arbitrary query
+runs in a child process that can be killed. The children are forked from the worker, which already holds the store
+in memory, so they share it copy-on-write; each serves one query at a time over a pair of pipes, and the worker
+waits for the answer at most `timeout` seconds before killing the child. A killed query leaves nothing behind: no
+thread still burning a core, no memory still growing, and the worker answers the next request at once.
+
+A small pool, not a fork per query, chosen by measurement (bench/limits_overhead.py, bundled profile, 2 cores): a
+cheap SELECT costs 0.15 ms in-process, 0.2 ms through a pool child, and 5 to 11 ms through a fork per query (forking
+and tearing down a 50-100 MiB Python process is the cost). A pool child holds the data as it was when it was forked,
+so each child remembers the store version it was forked at and is replaced, on its next use, once the worker has
+loaded a newer build or update: a query always sees the data the worker serves, old or new, complete. The pool
+grows on demand up to `slots` children (setting max_concurrent_queries); a child that was killed is replaced on
+demand too. The cheap path (named queries, pages) stays in-process and cached; only `/sparql` goes through here.
+
+Belts and braces in a child, so a query cannot outlive its limits even if the worker dies: it closes every
+inherited descriptor but its two pipes (a client socket or another child's pipe held open would delay someone
+else's answer), exits when the worker's end of its pipe closes, and runs each query under an alarm and a CPU-time
+limit just past the timeout and under an address-space limit `memory` bytes above what it inherited. And it
+cannot reach the network: web/sparql.py refuses SERVICE and LOAD before a query gets here, and a child serving an
+embedded store also installs a seccomp filter (Linux, x86-64 and arm64) under which opening an IPv4 or IPv6
+socket fails, so a SERVICE that slipped through could still not fetch anything.
+
+Statuses (docs/limits.md): past the time limit 503, as Fuseki answers a timed-out query; past the memory bound 503;
+every slot taken 503 with `Retry-After`; an answer larger than `max_bytes` 400 (ask for less).
+"""
+
+from __future__ import annotations
+
+import copyreg
+import ctypes
+import gc
+import io
+import math
+import os
+import pickle
+import platform
+import resource
+import select
+import signal
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pyoxigraph as ox
+
+from kg.errors import KGError, QueryError
+from kg.store import GraphStore
+
+MiB = 1 << 20
+MAX_BYTES = 64 * MiB  # the largest answer read back from a query process
+MEMORY = 1024 * MiB  # how much more memory a query process may map than it inherited
+RETRY_AFTER = 1  # seconds a client is told to wait when every query slot is taken
+_HEADER = struct.Struct("!Q")
+# What evaluating a query raises for a query that cannot be answered (as opposed to a bug of ours): a 400.
+_QUERY_FAILURES = (OSError, RuntimeError, ValueError, SyntaxError, TypeError)
+
+
+@dataclass
+class Busy(QueryError):
+    """Every query slot of this worker is taken: 503, come back after `retry_after` seconds."""
+
+    retry_after: int = RETRY_AFTER
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits an untrusted query runs under."""
+
+    timeout: float = 5.0
+    slots: int = 8
+    max_bytes: int = MAX_BYTES
+    memory: int = MEMORY
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "Limits":
+        """The limits the settings name (query_timeout, max_concurrent_queries)."""
+        return cls(timeout=settings.query_timeout, slots=settings.max_concurrent_queries)
+
+
+class _Lost(Exception):
+    """The child was gone before it took the request (killed while idle): use another."""
+
+
+class _Child:
+    """One query process: its pid, the worker's ends of its pipes, the store version it holds."""
+
+    def __init__(self, stores: list[GraphStore], version: tuple, limits: Limits):
+        from kg.store import EmbeddedStore
+
+        self.version = version
+        offline = all(isinstance(s, EmbeddedStore) for s in stores)  # a remote store needs the network
+        req_r, self.req_w = os.pipe()
+        self.resp_r, resp_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _serve(req_r, resp_w, stores, limits, offline)
+        os.close(req_r)
+        os.close(resp_w)
+        os.set_blocking(self.req_w, False)
+        self.status: int | None = None  # the wait status, once reaped
+        self.fds: tuple[int, ...] = (self.req_w, self.resp_r)
+
+    def alive(self) -> bool:
+        """Whether the child still runs (reaping it if it died on its own)."""
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+        return self.status is None
+
+    def ask(self, payload: bytes, deadline: float, max_bytes: int) -> tuple[str | None, bytes]:
+        """Send one request, read its answer: (None, data), or ("timeout"|"bytes"|"died", partial)."""
+        try:
+            _write_all(self.req_w, _HEADER.pack(len(payload)) + payload, deadline)
+        except (BrokenPipeError, TimeoutError):
+            raise _Lost() from None
+        header, stopped = _read_exact(self.resp_r, _HEADER.size, deadline)
+        if stopped:
+            return stopped, b""
+        size = _HEADER.unpack(header)[0]
+        if size > max_bytes:
+            return "bytes", b""
+        data, stopped = _read_exact(self.resp_r, size, deadline)
+        return stopped, data
+
+    def kill(self) -> int:
+        """Kill and reap (once), close its pipes; the wait status."""
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.status = os.waitpid(self.pid, 0)[1]
+        fds, self.fds = self.fds, ()
+        for fd in fds:
+            os.close(fd)
+        return self.status
+
+
+class QueryPool:
+    """At most `limits.slots` queries at once in this process, each in a pool child killed past `limits.timeout`."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self._slots = threading.BoundedSemaphore(max(1, limits.slots))
+        self._lock = threading.Lock()
+        self._idle: list[_Child] = []
+
+    @property
+    def timeout(self) -> float:
+        return self.limits.timeout
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) in a pool child, its return value pickled back; Busy when every slot is taken.
+
+        fn and args are pickled (fn by reference: a module-level function); a GraphStore among args is passed as
+        the child's own copy of it, brought up to date first.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise Busy(f"too many queries are running ({self.limits.slots} at once per worker, setting "
+                       "max_concurrent_queries); try again shortly", 503)
+        try:
+            return self._run(fn, args)
+        finally:
+            self._slots.release()
+
+    def _run(self, fn: Callable[..., Any], args: tuple) -> Any:
+        stores = [a for a in args if isinstance(a, GraphStore)]
+        version = tuple(s.version() for s in stores)  # refreshes: a child is forked from the current data
+        payload = _dumps((fn, args), stores)
+        deadline = time.monotonic() + self.limits.timeout
+        for _ in range(3):
+            child = self._take(version, stores)
+            try:
+                stopped, data = child.ask(payload, deadline, self.limits.max_bytes)
+            except _Lost:
+                child.kill()
+                continue
+            except BaseException:
+                child.kill()
+                raise
+            if stopped:
+                return _outcome(stopped, data, child.kill(), self.limits)
+            try:
+                return _outcome(None, data, 0, self.limits)
+            finally:
+                self._give_back(child, data)
+        raise KGError("no query process could be started")
+
+    def _take(self, version: tuple, stores: list[GraphStore]) -> _Child:
+        """An idle child holding this data version (older ones are retired), or a new one."""
+        stale = []
+        with self._lock:
+            found = None
+            while self._idle:
+                child = self._idle.pop()
+                if child.version == version:
+                    found = child
+                    break
+                stale.append(child)
+        for child in stale:
+            child.kill()
+        if found is not None and found.alive():
+            return found
+        if found is not None:
+            found.kill()
+        return _Child(stores, version, self.limits)
+
+    def _give_back(self, child: _Child, data: bytes) -> None:
+        if data[:1] == b"!":  # the child asked to be retired (it ran out of memory)
+            child.kill()
+            return
+        with self._lock:
+            if len(self._idle) < self.limits.slots:
+                self._idle.append(child)
+                return
+        child.kill()
+
+    def close(self) -> None:
+        """Kill every idle child (busy ones die when their query ends or the worker exits)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.kill()
+
+    def children(self) -> list[int]:
+        """The pids of the idle children, for tests."""
+        with self._lock:
+            return [c.pid for c in self._idle]
+
+
+def _outcome(stopped: str | None, data: bytes, status: int, limits: Limits) -> Any:
+    """The child's value, or the error that says which limit stopped it."""
+    timeout = (f"the query ran longer than {limits.timeout:g} s (setting query_timeout) and was stopped: "
+               "make it more selective or add a LIMIT")
+    memory = (f"the query needed more than {_size(limits.memory)} of memory and was stopped: "
+              "make it more selective")
+    if stopped == "timeout":
+        raise QueryError(timeout, 503)
+    if stopped == "bytes":
+        raise QueryError(f"the answer is larger than {_size(limits.max_bytes)}: ask for fewer or shorter "
+                         "results, or fetch the whole graph from /export.nt", 400)
+    if stopped == "died":
+        code = os.waitstatus_to_exitcode(status)
+        if code in (-signal.SIGALRM, -signal.SIGXCPU):
+            raise QueryError(timeout, 503)
+        if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS):
+            raise QueryError(memory, 503)
+        raise KGError(f"the query process failed (exit status {code})")
+    outcome = pickle.loads(data[1:])
+    if outcome[0] == "ok":
+        return outcome[1]
+    if outcome[0] == "query-error":
+        raise QueryError(outcome[1], outcome[2])
+    name, message = outcome[1], outcome[2]
+    if name == "MemoryError":
+        raise QueryError(memory, 503)
+    raise KGError(f"the query failed: {name}: {message}")
+
+
+def _size(n: int) -> str:
+    return f"{n // MiB} MiB" if n >= MiB else f"{n} bytes"
+
+
+# ---------------------------------------------------------------- pickling stores by reference, formats by name
+
+copyreg.pickle(ox.RdfFormat, lambda f: (ox.RdfFormat.from_media_type, (f.media_type,)))
+copyreg.pickle(ox.QueryResultsFormat, lambda f: (ox.QueryResultsFormat.from_media_type, (f.media_type,)))
+
+
+def _dumps(value: Any, stores: list[GraphStore]) -> bytes:
+    """Pickle value, each store among `stores` as its index (the child has its own copy of each)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    ids = {id(s): i for i, s in enumerate(stores)}
+    pickler.persistent_id = lambda obj: ids.get(id(obj)) if isinstance(obj, GraphStore) else None
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, stores: list[GraphStore]) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda index: stores[index]
+    return unpickler.load()
+
+
+# ---------------------------------------------------------------- pipes with a deadline
+
+
+def _wait(fd: int, events: int, deadline: float) -> bool:
+    """Whether fd became ready before the deadline."""
+    poller = select.poll()
+    poller.register(fd, events)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if poller.poll(min(left, 1.0) * 1000):
+            return True
+
+
+def _write_all(fd: int, data: bytes, deadline: float) -> None:
+    view = memoryview(data)
+    while view:
+        if not _wait(fd, select.POLLOUT, deadline):
+            raise TimeoutError()
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            continue
+
+
+def _read_exact(fd: int, size: int, deadline: float) -> tuple[bytes, str | None]:
+    """size bytes, or what came before the deadline ("timeout") or the child's death ("died")."""
+    chunks, got = [], 0
+    while got < size:
+        if not _wait(fd, select.POLLIN | select.POLLHUP, deadline):
+            return b"".join(chunks), "timeout"
+        chunk = os.read(fd, min(size - got, MiB))
+        if not chunk:
+            return b"".join(chunks), "died"
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks), None
+
+
+def _read_blocking(fd: int, size: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < size:
+        chunk = os.read(fd, size - got)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+# ---------------------------------------------------------------- the child
+
+
+def _serve(req_r: int, resp_w: int, stores: list[GraphStore], limits: Limits, offline: bool) -> None:
+    """The child's loop: read a request, run it under the limits, write the answer; exit when the worker is gone."""
+    code = 0
+    try:
+        _confine((req_r, resp_w), limits)
+        if offline:
+            no_network()
+        for store in stores:
+            store.refresh = _no_refresh  # type: ignore[method-assign]  # this copy answers from what it holds
+        seconds = math.ceil(limits.timeout) + 1
+        while True:
+            header = _read_blocking(req_r, _HEADER.size)
+            if header is None:
+                break
+            request = _read_blocking(req_r, _HEADER.unpack(header)[0])
+            if request is None:
+                break
+            signal.alarm(seconds)
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            _lower_limit(resource.RLIMIT_CPU, math.ceil(used.ru_utime + used.ru_stime) + seconds + 1)
+            retire = False
+            try:
+                fn, args = _loads(request, stores)
+                outcome: tuple = ("ok", fn(*args))
+            except QueryError as exc:
+                outcome = ("query-error", exc.message, exc.status)
+            except PermissionError as exc:  # the seccomp filter at work, or another refused resource
+                outcome = ("query-error", "the query tried to reach something outside the store (SERVICE and "
+                           f"LOAD are not allowed on this endpoint): {exc}", 403)
+            except _QUERY_FAILURES as exc:
+                outcome = ("query-error", f"the query could not be evaluated: {str(exc)[:2000]}", 400)
+            except BaseException as exc:  # noqa: BLE001 - reported to the worker, which decides
+                outcome = ("failed", type(exc).__name__, str(exc)[:2000])
+                retire = isinstance(exc, MemoryError)
+            signal.alarm(0)
+            try:
+                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001
+                data = pickle.dumps(("failed", type(exc).__name__, f"unpicklable answer: {exc}"))
+            data = (b"!" if retire else b".") + data
+            view = memoryview(_HEADER.pack(len(data)) + data)
+            while view:
+                view = view[os.write(resp_w, view):]
+            if retire:
+                break
+    except BaseException:  # noqa: BLE001 - the worker sees the pipe close
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _no_refresh() -> bool:
+    return False
+
+
+def _confine(keep: tuple[int, ...], limits: Limits) -> None:
+    """Close inherited descriptors, reset the worker's signal handlers, cap memory.
+
+    Standard output and error go to /dev/null: a query that runs out of memory makes the engine print a Rust
+    backtrace, which belongs in no log (the worker reports the limit instead).
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    last = 2
+    for fd in sorted(keep):
+        os.closerange(last + 1, fd)
+        last = fd
+    os.closerange(last + 1, _max_fd())
+    gc.disable()  # refcounting frees the rows; a collection would only copy pages shared with the worker
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2,
+                signal.SIGWINCH, signal.SIGALRM, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the worker is gone: die quietly
+    if limits.memory:
+        _lower_limit(resource.RLIMIT_AS, _mapped_bytes() + limits.memory)
+
+
+# seccomp: a classic BPF program over struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6]}.
+_SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41), "amd64": (0xC000003E, 41),  # (AUDIT_ARCH_*, __NR_socket)
+                   "aarch64": (0xC00000B7, 198), "arm64": (0xC00000B7, 198)}
+_LD_W_ABS, _JEQ_K, _RET_K = 0x20, 0x15, 0x06
+_RET_ALLOW, _RET_EACCES = 0x7FFF0000, 0x00050000 | 13
+_PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def no_network() -> bool:
+    """From now on, in this process, socket(AF_INET or AF_INET6) fails with EACCES; True when that holds.
+
+    Irreversible (seccomp), so only ever called in a query child. Other sockets (a Unix socket) still open.
+    """
+    arch = _SECCOMP_ARCHES.get(platform.machine().lower())
+    if arch is None:
+        return False
+    audit_arch, socket_nr = arch
+    program = [
+        (_LD_W_ABS, 0, 0, 4),  # A = arch
+        (_JEQ_K, 0, 5, audit_arch),  # another ABI: allow (go to 7)
+        (_LD_W_ABS, 0, 0, 0),  # A = syscall number
+        (_JEQ_K, 0, 3, socket_nr),  # not socket(): allow
+        (_LD_W_ABS, 0, 0, 16),  # A = low word of args[0], the address family
+        (_JEQ_K, 2, 0, 2),  # AF_INET: refuse (go to 8)
+        (_JEQ_K, 1, 0, 10),  # AF_INET6: refuse
+        (_RET_K, 0, 0, _RET_ALLOW),
+        (_RET_K, 0, 0, _RET_EACCES),
+    ]
+    filters = (_SockFilter * len(program))(*(_SockFilter(*row) for row in program))
+    fprog = _SockFprog(len(program), filters)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return False
+        return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _lower_limit(which: int, soft: int) -> None:
+    """Set a soft resource limit, never above the hard one."""
+    try:
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _mapped_bytes() -> int:
+    """This process's virtual memory size."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        return 65536
+
+
+__all__ = ["Busy", "QueryPool", "Limits", "no_network", "MAX_BYTES", "MEMORY", "RETRY_AFTER"]

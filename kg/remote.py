@@ -1,0 +1,523 @@
+"""The remote store: the same GraphStore over an external SPARQL 1.1 server (Oxigraph server, Virtuoso, ...).
+
+What `kg push` wrote there (see kg/push.py) is one *push*: every source document in its own named graph (the same
+graph names as the embedded store), a union graph holding each triple of those graphs once (the embedded store's
+default graph: the RDF merge of the named graphs), and a small metadata graph naming the build, its graphs, its
+BuildMeta and its text attachments.
+
+Every query is sent with that dataset (`default-graph-uri` = the union graph, one `named-graph-uri` per source
+graph), so `GRAPH ?g` reaches the same graphs and a query without one sees the same merged default graph as on the
+embedded store, whatever else the server holds.
+
+Parameters are bound as RDF terms the way pyoxigraph's `substitutions` does it (SPARQL-dev SEP-0007): each
+occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
+tokenized query (strings, IRIs and comments are never touched); in a SELECT projection `?v` becomes
+`(term AS ?v)`, in GROUP BY and ORDER BY `(term)`, and a sub-SELECT that does not project the variable keeps its
+own. The named queries keep their parameters in triple patterns, so both stores agree (STYLE.md, habit 4).
+
+Answers are parsed into pyoxigraph objects: SELECT/ASK from SPARQL JSON with `pyoxigraph.parse_query_results`,
+CONSTRUCT/DESCRIBE from N-Triples or Turtle with `pyoxigraph.parse`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Iterator, Mapping
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.store import BuildMeta, GraphStore, Term
+
+SCHEMA = "https://schema.org/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PUSH_TYPE = "scholarly-kg build"  # schema:additionalType of a push's metadata node
+META_GRAPH = "graph/push"  # default metadata graph, appended to the base IRI
+UNION_GRAPH = "graph/union"  # the merged default graph, appended to the base IRI
+REFRESH_SECONDS = 1.0  # how often a reader looks for a newer push
+
+GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.8"
+SOLUTION_TYPES = "application/sparql-results+json, application/n-triples;q=0.8, text/turtle;q=0.7"
+
+
+# ---------------------------------------------------------------- binding terms into the query text
+
+# What the SPARQL lexer reads as one token and we must never look inside: long strings, strings, IRIs, comments.
+_TOKEN = re.compile(
+    r'(?P<opaque>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\],;\"'<>]*)?|:[^\s{}()\[\],;\"'<>]*)"
+    r"|(?P<punct>[{}()])",
+    re.S,
+)
+_MODIFIERS = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # opaque, var, word, punct
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.lastgroup or "", m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class _Select:
+    """One SELECT: where its projection and its whole scope are (token indexes) and which variables it projects."""
+
+    projection: tuple[int, int]
+    scope: tuple[int, int]
+    projected: frozenset[str]
+    star: bool
+    top: bool
+
+
+def _selects(toks: list[_Token], text: str) -> list[_Select]:
+    """Every SELECT of the query with its projection, scope and projected variables."""
+    found: list[_Select] = []
+    braces: list[int] = []  # token index of each open brace
+    close_of: dict[int, int] = {}
+    for i, t in enumerate(toks):
+        if t.kind == "punct" and t.text == "{":
+            braces.append(i)
+        elif t.kind == "punct" and t.text == "}" and braces:
+            close_of[braces.pop()] = i
+    depth_open: list[int] = []
+    for i, t in enumerate(toks):
+        if t.kind == "punct" and t.text == "{":
+            depth_open.append(i)
+        elif t.kind == "punct" and t.text == "}" and depth_open:
+            depth_open.pop()
+        elif t.kind == "word" and t.text.upper() == "SELECT":
+            j, paren, projected = i + 1, 0, set()
+            while j < len(toks):
+                u = toks[j]
+                if paren == 0 and ((u.kind == "punct" and u.text == "{") or
+                                   (u.kind == "word" and u.text.upper() in ("WHERE", "FROM"))):
+                    break
+                if u.kind == "punct" and u.text == "(":
+                    paren += 1
+                elif u.kind == "punct" and u.text == ")":
+                    paren -= 1
+                elif u.kind == "var" and (paren == 0 or (j > 0 and toks[j - 1].text.upper() == "AS")):
+                    projected.add(u.text[1:])
+                j += 1
+            end = toks[j].start if j < len(toks) else len(text)
+            star = "*" in _outside_parentheses(text[t.end:end])
+            top = not depth_open
+            scope = (i, len(toks)) if top else (i, close_of.get(depth_open[-1], len(toks)))
+            found.append(_Select((i + 1, j), scope, frozenset(projected), star, top))
+    return found
+
+
+def _outside_parentheses(text: str) -> str:
+    while True:
+        shorter = re.sub(r"\([^()]*\)", "", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, str], ...]:
+    """Where each bound variable is replaced: (start, end, variable name, how) with how one of term/project/group."""
+    toks = _tokens(text)
+    selects = _selects(toks, text)
+    top = next((s for s in selects if s.top), None)
+    if top is not None and not top.star:
+        missing = names - top.projected
+        if missing:
+            raise QueryError("the SPARQL query does not project the bound variable(s) "
+                             + ", ".join("?" + n for n in sorted(missing)) + " in its SELECT clause")
+    plan = []
+    modifier: str | None = None
+    paren = 0
+    for i, t in enumerate(toks):
+        if t.kind == "word":
+            word = t.text.upper()
+            if word in ("GROUP", "ORDER") and i + 1 < len(toks) and toks[i + 1].text.upper() == "BY":
+                modifier, paren = word, 0
+            elif word in _MODIFIERS or word in ("WHERE", "SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+                modifier = None if word != "BY" else modifier
+            continue
+        if t.kind == "punct":
+            if t.text == "(":
+                paren += 1
+            elif t.text == ")":
+                paren -= 1
+            elif t.text in "{}":
+                modifier = None
+            continue
+        if t.kind != "var" or t.text[1:] not in names:
+            continue
+        name = t.text[1:]
+        inner = [s for s in selects if s.scope[0] <= i < s.scope[1]]
+        if any(not s.top and not s.star and name not in s.projected for s in inner):
+            continue  # another variable of the same name, private to a sub-SELECT
+        previous = toks[i - 1].text.upper() if i else ""
+        if previous == "AS":
+            raise QueryError(f"the bound variable ?{name} is assigned in the query (AS ?{name})")
+        owner = next((s for s in inner if s.projection[0] <= i < s.projection[1]), None)
+        if owner is not None:
+            # a SELECT whose nested sub-SELECT already projects the variable gets it from there: keep it as is
+            if not any(c is not owner and owner.scope[0] < c.scope[0] < owner.scope[1] and name in c.projected
+                       for c in selects):
+                plan.append((t.start, t.end, name, "project"))
+        elif modifier in ("GROUP", "ORDER") and paren == 0:
+            plan.append((t.start, t.end, name, "group"))
+        elif _in_values_header(toks, i):
+            raise QueryError(f"the bound variable ?{name} is declared by VALUES")
+        else:
+            plan.append((t.start, t.end, name, "term"))
+    return tuple(plan)
+
+
+def _in_values_header(toks: list[_Token], i: int) -> bool:
+    """True when token i is a variable declared by `VALUES ?v` or `VALUES (?a ?b)`."""
+    j = i - 1
+    while j >= 0 and (toks[j].kind == "var" or toks[j].text == "("):
+        j -= 1
+    return j >= 0 and toks[j].kind == "word" and toks[j].text.upper() == "VALUES"
+
+
+def term_text(term: Term) -> str:
+    """A term in SPARQL syntax (pyoxigraph writes N-Triples forms, which SPARQL reads as they are)."""
+    if isinstance(term, ox.BlankNode):
+        raise QueryError("a blank node cannot be bound in a query sent to a SPARQL server")
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)
+    raise QueryError(f"cannot bind {term!r} in a query sent to a SPARQL server")
+
+
+def substitute(sparql: str, bindings: Mapping[str, Term] | None) -> str:
+    """The query with each bound variable replaced by its term, as pyoxigraph's substitutions would bind it."""
+    if not bindings:
+        return sparql
+    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
+    out, last = [], 0
+    for start, end, name, how in _plan(sparql, frozenset(values)):
+        out.append(sparql[last:start])
+        term = values[name]
+        out.append(f"({term} AS ?{name})" if how == "project" else f"({term})" if how == "group" else term)
+        last = end
+    out.append(sparql[last:])
+    return "".join(out)
+
+
+def declares_dataset(sparql: str) -> bool:
+    """True when the query names its own dataset (FROM / FROM NAMED)."""
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(sparql))
+
+
+# ---------------------------------------------------------------- results
+
+
+class RemoteTriples:
+    """The triples of a CONSTRUCT or DESCRIBE answer: iterable like pyoxigraph's QueryTriples, and serializable."""
+
+    def __init__(self, triples: list[ox.Triple]):
+        self._triples = triples
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def serialize(self, output=None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES):
+        """Write the triples like QueryTriples.serialize: to output, or returned as bytes."""
+        return ox.serialize(self._triples, output, format=format)
+
+
+def parse_answer(content_type: str, data: bytes):
+    """A server's answer as pyoxigraph results: QuerySolutions, QueryBoolean or RemoteTriples."""
+    media = content_type.split(";")[0].strip().lower()
+    if media in ("application/sparql-results+json", "application/json"):
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    if media in ("application/sparql-results+xml", "application/xml"):
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.XML)
+    if media in ("text/tab-separated-values",):
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+    formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
+               "text/rdf+n3": ox.RdfFormat.N3, "text/n3": ox.RdfFormat.N3,
+               "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/n-quads": ox.RdfFormat.N_QUADS}
+    fmt = formats.get(media)
+    if fmt is None:
+        raise StoreError(f"the SPARQL server answered in an unexpected format: {content_type!r}")
+    return RemoteTriples([ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt)])
+
+
+# ---------------------------------------------------------------- talking to the server
+
+
+class Client:
+    """SPARQL 1.1 Protocol through SPARQLWrapper: one query or update request, raw answer back."""
+
+    def __init__(self, endpoint: str, update_endpoint: str | None = None, user: str | None = None,
+                 password: str | None = None, timeout: float | None = None):
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint or endpoint
+        self.user, self.password, self.timeout = user, password, timeout
+
+    def _wrapper(self, text: str, update: bool):
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)
+        if self.user:
+            add_credentials((self.endpoint, self.update_endpoint), self.user, self.password or "")
+        if self.timeout:
+            wrapper.setTimeout(int(max(1, self.timeout)))
+        with _quiet():
+            wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form by searching the text for a keyword anywhere (`ADD` in `schema:address`
+        # makes a query an update): tell it what the tokenizer read instead.
+        wrapper.queryType = "INSERT" if update else (query_form(text) or "SELECT")
+        return wrapper
+
+    def query(self, text: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              accept: str = SOLUTION_TYPES) -> tuple[str, bytes]:
+        """Send a query; (content type, body) of the answer, or QueryError/StoreError."""
+        wrapper = self._wrapper(text, update=False)
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        response = self._send(wrapper)
+        return response.headers.get("Content-Type", ""), response.read()
+
+    def update(self, text: str) -> None:
+        """Send an update to the update endpoint."""
+        self._send(self._wrapper(text, update=True)).read()
+
+    def _send(self, wrapper):
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            return wrapper.query().response
+        except SPARQLWrapperException as exc:
+            message = _message(exc)
+            status = 400 if type(exc).__name__ == "QueryBadFormed" else 502
+            raise QueryError(f"the SPARQL server refused the request: {message}", status) from None
+        except urllib.error.HTTPError as exc:
+            raise QueryError(f"the SPARQL server answered {exc.code}: {_body(exc)}", 502) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"cannot reach the SPARQL server at {wrapper.endpoint}: {exc}") from None
+
+
+# Credentials for digest (or basic) auth live in one password manager behind one opener, installed once:
+# SPARQLWrapper's own digest support installs a new global opener on every request, which is not thread-safe.
+_passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+_opener_lock = threading.Lock()
+_opener_installed = False
+
+
+def add_credentials(urls, user: str, password: str) -> None:
+    """Answer digest or basic auth challenges from these URLs with user and password (any realm)."""
+    global _opener_installed
+    for url in urls:
+        if url:
+            _passwords.add_password(None, url, user, password)
+    with _opener_lock:
+        if not _opener_installed:
+            urllib.request.install_opener(urllib.request.build_opener(
+                urllib.request.HTTPDigestAuthHandler(_passwords), urllib.request.HTTPBasicAuthHandler(_passwords)))
+            _opener_installed = True
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc)
+    return text.split("Response:\n", 1)[-1].strip()[:2000] if "Response:" in text else text[:2000]
+
+
+def _body(exc: urllib.error.HTTPError) -> str:
+    try:
+        return exc.read().decode("utf-8", "replace")[:2000]
+    except Exception:  # noqa: BLE001 - the body is only for the message
+        return exc.reason
+
+
+class _quiet:
+    """Silence SPARQLWrapper's warnings about query forms it cannot tell (our queries are fine)."""
+
+    def __enter__(self):
+        import warnings
+
+        self._ctx = warnings.catch_warnings()
+        self._ctx.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+# ---------------------------------------------------------------- the push a store reads
+
+
+@dataclass(frozen=True)
+class Push:
+    """What the metadata graph says: the build, its graphs, the union graph, the attachments."""
+
+    meta_graph: str
+    meta: BuildMeta
+    union_graph: str
+    graphs: tuple[str, ...]
+    stamp: str  # changes with every push and every update: the data version
+
+    @property
+    def build_id(self) -> str:
+        return self.meta.build_id
+
+
+def read_push(client: Client, meta_graph: str | None = None, base: str | None = None) -> Push | None:
+    """The current push on the server (the one in meta_graph, or the one for base, or the newest), or None."""
+    graph = f"<{meta_graph}>" if meta_graph else "?m"
+    query = f"""SELECT ?m ?json ?union ?stamp ?part WHERE {{
+  GRAPH {graph} {{
+    ?m <{SCHEMA}additionalType> "{PUSH_TYPE}" ; <{SCHEMA}text> ?json ;
+       <{SD}defaultGraph> ?union ; <{SCHEMA}version> ?stamp .
+    OPTIONAL {{ ?m <{SCHEMA}hasPart> ?part }}
+  }}
+}}"""
+    content_type, body = client.query(query)
+    found: dict[str, dict] = {}
+    for row in parse_answer(content_type, body):
+        entry = found.setdefault(row["m"].value, {"row": row, "parts": []})
+        if row["part"] is not None:
+            entry["parts"].append(row["part"].value)
+    pushes = []
+    for node, entry in found.items():
+        row = entry["row"]
+        meta = BuildMeta(**json.loads(row["json"].value))
+        if base and meta.base != base:
+            continue
+        pushes.append(Push(node, meta, row["union"].value, tuple(sorted(set(entry["parts"]))), row["stamp"].value))
+    return max(pushes, key=lambda p: (p.meta.built_at, p.meta.build_id), default=None)
+
+
+class RemoteStore(GraphStore):
+    """A GraphStore answering from an external SPARQL 1.1 server that `kg push` loaded."""
+
+    def __init__(self, settings, meta_graph: str | None = None, refresh_seconds: float = REFRESH_SECONDS):
+        if not settings.endpoint:
+            raise StoreError("no SPARQL endpoint given (setting endpoint)")
+        self.settings = settings
+        self.client = Client(settings.endpoint, settings.update_endpoint, settings.endpoint_user,
+                             settings.endpoint_password, settings.query_timeout)
+        self.meta_graph = meta_graph or (settings.base + META_GRAPH if settings.base_iri else None)
+        self.base_filter = settings.base if settings.base_iri else None
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self._push: Push | None = None
+        self._attachments: dict[tuple[str, str], bytes | None] = {}
+        self.meta = BuildMeta("", "", "")
+        self.refresh(force=True)
+        if self._push is None:
+            where = f" in graph <{self.meta_graph}>" if self.meta_graph else ""
+            raise StoreError(f"nothing pushed to {settings.endpoint}{where}: run `kg push --endpoint ...` first")
+
+    @property
+    def push(self) -> Push:
+        assert self._push is not None
+        return self._push
+
+    def refresh(self, force: bool = False) -> bool:
+        """Look for a newer push at most every refresh_seconds; True when the data changed."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.refresh_seconds:
+            return False
+        with self._lock:
+            if not force and now - self._checked < self.refresh_seconds:
+                return False
+            self._checked = now
+            found = read_push(self.client, self.meta_graph, self.base_filter)
+            if found is None or (self._push is not None and found.stamp == self._push.stamp):
+                return False
+            self._push, self.meta = found, found.meta
+            self._attachments.clear()
+            return True
+
+    def version(self) -> str:
+        self.refresh()
+        stamp = self.push.stamp
+        return self.meta.build_id if stamp == self.meta.build_id else stamp
+
+    def query(self, sparql, bindings=None, *, default_graphs=None, named_graphs=None):
+        self.refresh()
+        text = substitute(sparql, bindings)
+        if default_graphs or named_graphs:
+            defaults, named = list(default_graphs or []), list(named_graphs or [])
+        elif declares_dataset(text):
+            defaults, named = [], []
+        else:
+            defaults, named = [self.push.union_graph], list(self.push.graphs)
+        content_type, body = self.client.query(text, default_graphs=defaults, named_graphs=named,
+                                               accept=_accept_for(text))
+        return parse_answer(content_type, body)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the pushed graphs, one graph at a time."""
+        for graph in self.push.graphs:
+            content_type, body = self.client.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                named_graphs=[graph], accept=GRAPH_TYPES)
+            name = ox.NamedNode(graph)
+            for t in parse_answer(content_type, body):
+                yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+    def attachment(self, name: str) -> bytes | None:
+        """A text attachment the push stored in the metadata graph (IRI ledger, build report), or None."""
+        self.refresh()
+        key = (self.push.stamp, name)
+        if key not in self._attachments:
+            node = f"{self.push.meta_graph}#attachment-{name}"
+            content_type, body = self.client.query(
+                f"SELECT ?text WHERE {{ GRAPH <{self.push.meta_graph}> {{ <{node}> <{SCHEMA}text> ?text }} }}")
+            rows = list(parse_answer(content_type, body))
+            self._attachments[key] = rows[0]["text"].value.encode() if rows else None
+        return self._attachments[key]
+
+    def update(self, sparql: str) -> None:
+        """Apply an update to a scratch copy of the updates graph, then write the difference to the server."""
+        from kg.push import apply_update
+
+        apply_update(self.client, self.push, sparql)
+        self.refresh(force=True)
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword outside strings, IRIs and comments."""
+    for t in _tokens(text):
+        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return t.text.upper()
+    return None
+
+
+def _accept_for(text: str) -> str:
+    return GRAPH_TYPES if query_form(text) in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
+
+
+__all__ = ["RemoteStore", "RemoteTriples", "Client", "Push", "read_push", "substitute", "parse_answer",
+           "term_text", "META_GRAPH", "UNION_GRAPH"]

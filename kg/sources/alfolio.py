@@ -1,0 +1,643 @@
+"""al-folio importer: a Jekyll site kept with the al-folio theme, read as it is, as one set of sources.
+
+A folder is an al-folio site when it holds `_config.yml`, or both `_pages/` and `_bibliography/`. Its files are
+read here and offered to no other importer; each file read is still its own source document (its own named
+graph), with the importer that knows its format (homepage, bibtex, resume) named in its provenance. What is read:
+
+- `_config.yml` and `_data/socials.yml` (`alfolio`): the owner's name (`first_name`, `middle_name`,
+  `last_name`), the site's address (`url` + `baseurl`) as the owner's URL, and the social keys: `orcid_id` and
+  `wikidata_id` as identifiers; `scholar_userid`, `github_username`, `linkedin_username`, `x_username`,
+  `mastodon_username`, `semanticscholar_id`, ... as profile URLs (schema:sameAs). E-mail addresses are not read.
+- the about page (`_pages/about.md`, or the page whose front matter says `layout: about` or `permalink: /`),
+  through the homepage importer: the bio's sections, links, entities and present-tense roles.
+- `_bibliography/*.bib`, through the BibTeX importer (which reads `arxiv`, `pdf`, `code`, `html`), plus al-folio's
+  own fields: `selected` -> Paper.selected; `abbr` -> the venue when the entry names none (not for a thesis, whose
+  abbr is its degree); a `pdf` that is a file name -> `{url}{baseurl}/assets/pdf/{file}` when the site's address is
+  known; `google_scholar_id`, `pmid`, `isbn` -> identifiers. `preview`, `bibtex_show`, `altmetric`, `dimensions`
+  are display switches and are not read.
+- the CV, as al-folio's CV page picks it: the `cv_format` of the page with `layout: cv` (`rendercv` or
+  `jsonresume`) when set; else `_data/cv.yml` when it is in RenderCV form (a `cv:` mapping), else
+  `assets/json/resume.json` (or `_data/resume.json`), else `_data/cv.yml` in al-folio's older list form. A JSON
+  Resume goes through the resume importer; either YAML form is mapped onto the same JSON Resume records:
+  - the list form (sections of `title`, `type`, `contents`): "General Information" gives the name (`Full Name`;
+    the date of birth is never read); Education/Experience/Projects/Awards/Interests/Service sections (by words
+    in their titles) give education, work, project, award, interest and volunteer items. An item's
+    `institution` is split at the first comma into organization and location; `year` is a year or range
+    ("2016 - 2020", "2020-2023", "2023 - present", "Sep 2019 - Jun 2021"; a single year is the end of an education
+    and both start and end of a position); `description` lines are its summary, and a line "Advisor: NAME" (or
+    Supervisor) names a supervisor. An award item's `items` are awards of its year, an "(Awarder)" at the end of
+    one naming the awarder. Other sections are left out with a warning.
+  - the RenderCV form: `cv.name`, `label`, `location`, `website`, `social_networks`; in `cv.sections`, entries
+    are typed by their keys (institution -> education, company -> work, or volunteer in a section named like
+    service/volunteer, name -> award or project by the section's title); `start_date`/`end_date`/`date` as ISO at
+    any precision ("present" open); `highlights` and `summary` make the summary. Publications are left to the
+    bibliography.
+  The CV file not chosen is left out with a warning saying which one is read.
+- `_projects/*.md` (`alfolio`): a project per file: `title`, `description` (else the body's first paragraph),
+  `redirect` or `url` as its URL, `github` ("user/repo" or a URL) as its repository; the owner, when named, is a
+  member.
+- `_news/*.md`: left out, with a warning each: the graph has no model for news items.
+Everything else (layouts, blog posts, assets) belongs to the theme or the blog and is not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+import yaml
+
+from kg.errors import SourceError
+from kg.records import Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
+from kg.sources import bibtex, homepage, resume
+from kg.sources.resume import _Arr, _Obj
+
+NAME = "alfolio"
+YAML_TYPE = "application/yaml"
+
+SOCIAL_URLS: dict[str, str] = {  # socials key -> profile URL template
+    "scholar_userid": "https://scholar.google.com/citations?user={}",
+    "github_username": "https://github.com/{}",
+    "gitlab_username": "https://gitlab.com/{}",
+    "linkedin_username": "https://www.linkedin.com/in/{}",
+    "x_username": "https://x.com/{}",
+    "twitter_username": "https://twitter.com/{}",
+    "mastodon_username": "https://{}",
+    "semanticscholar_id": "https://www.semanticscholar.org/author/{}",
+    "research_gate_profile": "https://www.researchgate.net/profile/{}",
+    "scopus_id": "https://www.scopus.com/authid/detail.uri?authorId={}",
+    "inspirehep_id": "https://inspirehep.net/authors/{}",
+    "acm_id": "https://dl.acm.org/profile/{}",
+    "ieee_id": "https://ieeexplore.ieee.org/author/{}",
+    "dblp_url": "{}",
+    "bluesky_url": "{}",
+    "osf_id": "https://osf.io/{}/",
+    "hal_id": "https://cv.hal.science/{}",
+    "work_url": "{}",
+}
+SOCIAL_IDENTIFIERS = {"orcid_id": "orcid", "wikidata_id": "wikidata"}
+RENDERCV_NETWORKS: dict[str, str] = {  # RenderCV social network -> profile URL template
+    "linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}", "gitlab": "https://gitlab.com/{}",
+    "x": "https://x.com/{}", "twitter": "https://twitter.com/{}", "researchgate": "https://www.researchgate.net/profile/{}",
+    "google scholar": "https://scholar.google.com/citations?user={}", "youtube": "https://www.youtube.com/@{}",
+    "stackoverflow": "https://stackoverflow.com/users/{}", "imdb": "https://www.imdb.com/name/{}",
+}
+# Words in a CV section's title -> the JSON Resume section its items go to (first match wins).
+SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("basics", re.compile(r"\b(?:general|personal|contact)\b", re.I)),
+    ("education", re.compile(r"\beducation\b", re.I)),
+    ("awards", re.compile(r"\b(?:awards?|honou?rs?|prizes?|scholarships?|fellowships?|grants?|distinctions?)\b",
+                          re.I)),
+    ("projects", re.compile(r"\bprojects?\b", re.I)),
+    ("volunteer", re.compile(r"\b(?:service|volunteer\w*|outreach|committees?)\b", re.I)),
+    ("work", re.compile(r"\b(?:experience|employment|work|positions?|appointments?|career|professional)\b", re.I)),
+    ("interests", re.compile(r"\binterests?\b", re.I)),
+]
+_PRESENT = re.compile(r"^(?:present|now|today|current|ongoing)$", re.I)
+_RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\buntil\b)\s*", re.I)
+_MONTH_YEAR = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:-(?P<mm>\d{2})(?:-(?P<dd>\d{2}))?)?$")
+_ANCHOR = re.compile(r"<a\s[^>]*href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?|advised by|supervised by)\s*:?\s*(?P<names>.+)$", re.I)
+_HONORIFIC = re.compile(r"^(?:Prof\.?|Professor|Dr\.?)\s+")
+_AWARDER = re.compile(r"^(?P<title>.+?)\s*\((?P<awarder>[^()]+)\)\s*$|^(?P<title2>.+),\s*(?P<awarder2>[^,]+)$")
+_AWARDER_WORDS = re.compile(
+    r"\b(?:society|university|universit[éeà]|institute|institut|foundation|association|academy|council|"
+    r"conference|symposium|workshop|agency|ministry|royal|national|federation|union|college|school|trust|fund)\b",
+    re.IGNORECASE)
+_LIQUID_OR_HTML = re.compile(r"^\s*(?:\{[{%]|<)")
+_TRUE = {"true", "yes", "1"}
+
+
+def matches_folder(folder: Path) -> bool:
+    """An al-folio (Jekyll) site: `_config.yml`, or both `_pages/` and `_bibliography/`."""
+    folder = Path(folder)
+    return (folder / "_config.yml").is_file() or ((folder / "_pages").is_dir() and (folder / "_bibliography").is_dir())
+
+
+def read_folder(folder: Path, rel: str = "") -> list[Record]:
+    """Every record of the site; `rel` is the folder's path relative to the content folder ("" for itself)."""
+    return _Site(Path(folder), rel.strip("/") + "/" if rel.strip("/") else "").read()
+
+
+def _read_text(path: Path, rel: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+
+
+# ---------------------------------------------------------------- YAML with lines
+
+
+def _compose(text: str, rel: str) -> yaml.Node | None:
+    """The YAML node tree of text; SourceError with the line on bad YAML."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(rel, mark.line + 1 if mark else None, f"bad YAML: {problem}") from exc
+
+
+def _located(node: yaml.Node | None) -> object:
+    """A YAML node as JSON-like values that keep their lines (the resume importer's _Obj/_Arr); scalars as text."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        obj = _Obj()
+        obj.line, obj.key_lines = line, {}
+        for key, value in node.value:
+            name = str(key.value).strip()
+            obj[name], obj.key_lines[name] = _located(value), key.start_mark.line + 1
+        return obj
+    if isinstance(node, yaml.SequenceNode):
+        arr = _Arr(_located(item) for item in node.value)
+        arr.line, arr.item_lines = line, [item.start_mark.line + 1 for item in node.value]
+        return arr
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
+    return str(node.value).strip()
+
+
+def _obj(line: int, **fields: object) -> _Obj:
+    """A JSON Resume item made here, at the line of the YAML it comes from."""
+    obj = _Obj({k: v for k, v in fields.items() if v not in (None, "", [])})
+    obj.line, obj.key_lines = line, {k: line for k in obj}
+    return obj
+
+
+def _arr(items: list) -> _Arr:
+    arr = _Arr(items)
+    arr.line, arr.item_lines = (items[0].line if items else 1), [getattr(i, "line", 1) for i in items]
+    return arr
+
+
+def _text(value: object) -> str | None:
+    """Plain text from a YAML scalar, with HTML tags dropped and whitespace collapsed."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(_TAG.sub("", value).split()) or None
+
+
+# ---------------------------------------------------------------- the site
+
+
+@dataclass
+class _Site:
+    folder: Path
+    prefix: str  # the folder's path relative to the content folder, with a trailing slash (or "")
+    owner_name: str = ""
+    site_url: str | None = None
+    records: list[Record] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        return self.prefix + path.relative_to(self.folder).as_posix()
+
+    def read(self) -> list[Record]:
+        self.read_config()
+        pages = sorted((self.folder / "_pages").glob("*.md")) if (self.folder / "_pages").is_dir() else []
+        metas = {page: homepage.split_front_matter(_read_text(page, self.rel(page)).replace("\r\n", "\n"),
+                                                   self.rel(page))[0] for page in pages}
+        self.read_about(pages, metas)
+        for bib in sorted((self.folder / "_bibliography").glob("*.bib")):
+            self.read_bibliography(bib)
+        cv_format = next((str(m.get("cv_format") or "").strip().lower() for m in metas.values()
+                          if m.get("layout") == "cv"), "")
+        self.read_cv(cv_format)
+        for project in sorted((self.folder / "_projects").glob("*.md")):
+            self.read_project(project)
+        for news in sorted((self.folder / "_news").glob("*.md")):
+            self.read_news(news)
+        return self.records
+
+    # -- owner ----------------------------------------------------------------------------------------------
+
+    def read_config(self) -> None:
+        """The owner from `_config.yml` (name, site address, socials) and `_data/socials.yml`."""
+        for path in (self.folder / "_config.yml", self.folder / "_data" / "socials.yml"):
+            if not path.is_file():
+                continue
+            rel = self.rel(path)
+            config = _located(_compose(_read_text(path, rel), rel))
+            if config is None:
+                continue
+            if not isinstance(config, _Obj):
+                raise SourceError(rel, 1, "expected a mapping of settings")
+            owner = Owner(name="", origin=Origin(rel, 1))
+            if path.name == "_config.yml":
+                names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
+                owner.name = " ".join(n for n in names if n)
+                if owner.name:
+                    owner.origin = Origin(rel, config.key_lines.get("first_name") or config.key_lines["last_name"])
+                    self.owner_name = self.owner_name or owner.name
+                url = _text(config.get("url"))
+                if url and re.match(r"^https?://", url):
+                    self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
+                    self.site_url = self.site_url.rstrip("/")
+                    owner.url = self.site_url + "/"
+            for key, value in config.items():
+                value = _text(value)
+                if not value:
+                    continue
+                if key in SOCIAL_IDENTIFIERS:
+                    owner.identifiers[SOCIAL_IDENTIFIERS[key]] = value
+                elif key in SOCIAL_URLS:
+                    owner.same_as.append(SOCIAL_URLS[key].format(value))
+            if owner.name or owner.url or owner.identifiers or owner.same_as:
+                self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
+                self.records.append(owner)
+
+    # -- about ----------------------------------------------------------------------------------------------
+
+    def read_about(self, pages: list[Path], metas: dict[Path, dict]) -> None:
+        """The about page, through the homepage importer."""
+        about = next((p for p in pages if metas[p].get("layout") == "about" or metas[p].get("permalink") == "/"),
+                     None) or next((p for p in pages if p.name == "about.md"), None)
+        if about is not None:
+            self.records.extend(homepage.parse(_read_text(about, self.rel(about)), self.rel(about), about.name))
+
+    # -- bibliography ---------------------------------------------------------------------------------------
+
+    def read_bibliography(self, path: Path) -> None:
+        """A .bib file through the BibTeX importer, with al-folio's own fields added."""
+        rel = self.rel(path)
+        text = _read_text(path, rel)
+        records = bibtex.parse_bibtex(text, rel)
+        extras = {entry.key: {f.key.lower(): str(f.value).strip() for f in entry.fields}
+                  for entry in bibtexparser.parse_string(text).entries}
+        for paper in records:
+            if isinstance(paper, Paper):
+                self.add_alfolio_fields(paper, extras.get(paper.bib_key or "", {}))
+        self.records.extend(records)
+
+    def add_alfolio_fields(self, paper: Paper, fields: dict[str, str]) -> None:
+        paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
+        abbr = bibtex.decode_latex(fields.get("abbr", ""))
+        if abbr and paper.venue is None and paper.entry_type not in ("phdthesis", "mastersthesis"):
+            paper.venue = abbr
+        if paper.pdf and not re.match(r"^https?://", paper.pdf) and self.site_url:
+            paper.pdf = f"{self.site_url}/assets/pdf/{paper.pdf.lstrip('/')}"
+        for key, scheme in (("google_scholar_id", "google-scholar"), ("pmid", "pmid"), ("isbn", "isbn")):
+            if fields.get(key):
+                paper.identifiers.setdefault(scheme, fields[key].strip("{} "))
+
+    # -- CV -------------------------------------------------------------------------------------------------
+
+    def read_cv(self, cv_format: str) -> None:
+        """The CV file al-folio's CV page would show; the other one, if any, left out with a warning."""
+        yml = self.folder / "_data" / "cv.yml"
+        jsons = [p for p in (self.folder / "assets" / "json" / "resume.json", self.folder / "_data" / "resume.json")
+                 if p.is_file()]
+        tree = None
+        if yml.is_file():
+            tree = _located(_compose(_read_text(yml, self.rel(yml)), self.rel(yml)))
+        rendercv = isinstance(tree, _Obj) and "cv" in tree
+        if cv_format == "jsonresume" and jsons:
+            chosen = jsons[0]
+        elif cv_format == "rendercv" and yml.is_file() or rendercv:
+            chosen = yml
+        else:
+            chosen = jsons[0] if jsons else (yml if yml.is_file() else None)
+        if chosen is None:
+            return
+        for other in [yml, *jsons]:
+            if other != chosen and other.is_file():
+                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}", Origin(self.rel(other))))
+        rel = self.rel(chosen)
+        if chosen.suffix == ".json":
+            self.records.extend(resume.parse(_read_text(chosen, rel), rel))
+        elif rendercv:
+            self.records.extend(_RenderCV(rel).read(tree["cv"], tree.key_lines["cv"]))
+        else:
+            self.records.extend(_ListCV(rel).read(tree))
+
+    # -- projects and news ----------------------------------------------------------------------------------
+
+    def read_project(self, path: Path) -> None:
+        """A project: name, description, URL, repository; the owner as a member."""
+        rel = self.rel(path)
+        meta, body, lines = homepage.split_front_matter(_read_text(path, rel).replace("\r\n", "\n"), rel)
+        name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
+        if not name:
+            raise SourceError(rel, 1, "a project page needs a title in its front matter")
+        url = next((u for k in ("redirect", "url") if isinstance(u := meta.get(k), str)
+                    and re.match(r"^https?://", u)), None)
+        github = meta.get("github")
+        repository = None
+        if isinstance(github, str) and github.strip():
+            github = github.strip()
+            repository = github if re.match(r"^https?://", github) else f"https://github.com/{github.strip('/')}"
+        description = meta.get("description") if isinstance(meta.get("description"), str) else None
+        self.records.append(SourceDocument(path=rel, importer=NAME, media_type="text/markdown", title=name))
+        self.records.append(Entity(kind="project", name=name, origin=Origin(rel, lines.get("title", 1)), url=url,
+                                   repository=repository, description=_text(description) or _first_paragraph(body),
+                                   members=[self.owner_name] if self.owner_name else []))
+
+    def read_news(self, path: Path) -> None:
+        rel = self.rel(path)
+        meta, body, _ = homepage.split_front_matter(_read_text(path, rel).replace("\r\n", "\n"), rel)
+        when = meta.get("date")
+        when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
+        about = _text(meta.get("title")) or _first_paragraph(body) or ""
+        self.records.append(Warning_(f"news item of {when} left out (the graph has no model for news): "
+                                     f"{about[:60]}", Origin(rel, 1)))
+
+
+def _split_awarder(text: str) -> tuple[str, str | None]:
+    """("Dorothy Hodgkin Fellowship", "The Royal Society") from "... (The Royal Society)"; a trailing ", X" is the
+    awarder only when X reads as an institution ("Early Career Award, Society for Computational Ecology")."""
+    m = _AWARDER.match(text)
+    if m and m["awarder"]:
+        return m["title"].strip(), m["awarder"].strip()
+    if m and m["awarder2"] and _AWARDER_WORDS.search(m["awarder2"]):
+        return m["title2"].strip(), m["awarder2"].strip()
+    return text, None
+
+
+def _first_paragraph(body: str) -> str | None:
+    """The first paragraph of Markdown prose (not Liquid or HTML), as plain text."""
+    for block in re.split(r"\n\s*\n", body.strip()):
+        if block.strip() and not _LIQUID_OR_HTML.match(block):
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links: keep their text
+            return " ".join(_TAG.sub("", text).replace("*", "").replace("_", " ").split()) or None
+    return None
+
+
+# ---------------------------------------------------------------- CV forms -> JSON Resume
+
+
+def _iso(date: PartialDate | None) -> str | None:
+    return date.iso() if date else None
+
+
+class _CV:
+    """What both YAML CV forms share: building a JSON Resume document and reading it with the resume importer."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.doc: dict[str, list] = {}
+        self.basics: _Obj | None = None
+        self.locations: dict[int, str] = {}
+        self.warnings: list[Warning_] = []
+
+    def add(self, section: str, item: _Obj, location: str | None = None) -> None:
+        self.doc.setdefault(section, []).append(item)
+        if location:
+            self.locations[item.line] = location
+
+    def records(self) -> list[Record]:
+        doc = _Obj({k: _arr(v) for k, v in self.doc.items()})
+        if self.basics is not None:
+            doc["basics"] = self.basics
+        doc.line, doc.key_lines = 1, {k: 1 for k in doc}
+        records = resume._Reader(self.rel).read(doc)
+        records[0] = SourceDocument(path=self.rel, importer=resume.NAME, media_type=YAML_TYPE)
+        for r in records:
+            if isinstance(r, Role) and r.origin.line in self.locations and r.category != "award":
+                r.location = self.locations[r.origin.line]
+        return records + self.warnings
+
+    def date(self, text: str | None, line: int) -> PartialDate | None:
+        """One date: "2019", "2019-06", "Jun 2019", "June 2019"; None for "present"."""
+        text = (text or "").strip()
+        if not text or _PRESENT.match(text):
+            return None
+        m = _MONTH_YEAR.match(text)
+        month = None
+        if m and m.group("month"):
+            month = bibtex.parse_month(m.group("month"))
+            if month is None:
+                raise SourceError(self.rel, line, f"unreadable month in {text!r}")
+        if m is None:
+            raise SourceError(self.rel, line, f"unreadable date {text!r} (expected a year, YYYY-MM or 'Mon YYYY')")
+        try:
+            date = PartialDate(int(m.group("year")), month or (int(m.group("mm")) if m.group("mm") else None),
+                               int(m.group("dd")) if m.group("dd") else None)
+            date.first_day()
+        except ValueError:
+            raise SourceError(self.rel, line, f"unreadable date {text!r}") from None
+        return date
+
+    def span(self, text: str | None, line: int) -> tuple[PartialDate | None, PartialDate | None, bool]:
+        """(start, end, is a range) of a year field: "2016 - 2020", "2020-2023", "2023 - present", "2016"."""
+        text = (text or "").strip()
+        if not text:
+            return None, None, False
+        iso = re.match(r"^\d{4}(?:-\d{2}){0,2}$", text)
+        parts = [text] if iso else [p for p in _RANGE.split(text, maxsplit=1)]
+        if len(parts) == 1:
+            return self.date(parts[0], line), None, False
+        return self.date(parts[0], line), self.date(parts[1], line), True
+
+
+class _ListCV(_CV):
+    """al-folio's older `_data/cv.yml`: a list of sections, each with a title, a type and contents."""
+
+    def read(self, tree: object) -> list[Record]:
+        if tree is None:
+            return self.records()
+        if not isinstance(tree, _Arr):
+            raise SourceError(self.rel, 1, "cv.yml is a list of sections (title, type, contents)")
+        for section, line in zip(tree, tree.item_lines):
+            if not isinstance(section, _Obj):
+                raise SourceError(self.rel, line, "a CV section must be a mapping (title, type, contents)")
+            self.section(section)
+        return self.records()
+
+    def section(self, section: _Obj) -> None:
+        title = _text(section.get("title")) or ""
+        contents = section.get("contents")
+        if contents is None:
+            return
+        if not isinstance(contents, _Arr):
+            raise SourceError(self.rel, section.key_lines["contents"], f"contents of {title!r} must be a list")
+        target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
+        if target == "interests" and re.search(r"\bother\b", title, re.I):
+            target = None  # hobbies
+        if target is None:
+            self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel,
+                                                                                                  section.line)))
+            return
+        for item, line in zip(contents, contents.item_lines):
+            if target == "interests" and isinstance(item, str):
+                self.add("interests", _obj(line, name=_text(item)))
+                continue
+            if not isinstance(item, _Obj):
+                raise SourceError(self.rel, line, f"an item of {title!r} must be a mapping")
+            getattr(self, "on_" + target)(item)
+
+    def on_basics(self, item: _Obj) -> None:
+        if (_text(item.get("name")) or "").lower() == "full name" and _text(item.get("value")):
+            self.basics = _obj(item.line, name=_text(item.get("value")))
+
+    def _institution(self, item: _Obj) -> tuple[str, str | None]:
+        """(organization, location) from "Halden Technical University, Halden, Norway"; ("", None) when absent."""
+        text = _text(item.get("institution")) or ""
+        name, _, location = text.partition(",")
+        if not name.strip():
+            self.warnings.append(Warning_(f"CV item {_text(item.get('title'))!r} names no institution: left out",
+                                          Origin(self.rel, item.line)))
+        return name.strip(), location.strip() or None
+
+    def _description(self, item: _Obj) -> tuple[str | None, list[str]]:
+        """The description as summary text, and the supervisors an "Advisor:" line names."""
+        lines, supervisors = [], []
+        value = item.get("description")
+        for entry in value if isinstance(value, list) else [value] if value is not None else []:
+            if isinstance(entry, _Obj) and "title" not in entry and "contents" not in entry:
+                entry = "; ".join(f"{k}: {_text(v) or ''}" for k, v in entry.items())  # "Advisor: X" read by YAML
+            if isinstance(entry, _Obj):
+                sub = entry.get("contents")
+                subs = [_text(s) for s in sub if _text(s)] if isinstance(sub, list) else []
+                lines.append(": ".join(filter(None, [_text(entry.get("title")), "; ".join(subs)])))
+            elif _text(entry):
+                advisor = _ADVISOR.match(_text(entry))
+                if advisor:
+                    supervisors += [_HONORIFIC.sub("", n.strip()) for n in re.split(r",| and ", advisor["names"])
+                                    if n.strip()]
+                lines.append(_text(entry))
+        return "\n".join(lines) or None, supervisors
+
+    def _dated(self, item: _Obj, single_is_end: bool) -> dict:
+        start, end, ranged = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
+                                       item.key_lines.get("year", item.line))
+        if not ranged and start is not None:
+            start, end = (None, start) if single_is_end else (start, start)
+        return {"startDate": _iso(start), "endDate": _iso(end)}
+
+    def on_education(self, item: _Obj) -> None:
+        org, location = self._institution(item)
+        if not org:
+            return
+        summary, supervisors = self._description(item)
+        self.add("education", _obj(item.line, institution=org, studyType=_text(item.get("title")), summary=summary,
+                                   supervisors=supervisors, **self._dated(item, single_is_end=True)), location)
+
+    def on_work(self, item: _Obj) -> None:
+        org, location = self._institution(item)
+        if not org:
+            return
+        summary, supervisors = self._description(item)
+        self.add("work", _obj(item.line, name=org, position=_text(item.get("title")), summary=summary,
+                              supervisors=supervisors, **self._dated(item, single_is_end=False)), location)
+
+    def on_volunteer(self, item: _Obj) -> None:
+        org, location = self._institution(item)
+        if not org:
+            return
+        summary, _ = self._description(item)
+        self.add("volunteer", _obj(item.line, organization=org, position=_text(item.get("title")), summary=summary,
+                                   **self._dated(item, single_is_end=False)), location)
+
+    def on_projects(self, item: _Obj) -> None:
+        raw = item.get("title") if isinstance(item.get("title"), str) else ""
+        anchor = _ANCHOR.search(raw)
+        summary, _ = self._description(item)
+        dates = self._dated(item, single_is_end=False)
+        self.add("projects", _obj(item.line, name=_text(anchor["text"] if anchor else raw),
+                                  url=anchor["url"] if anchor else None, description=summary,
+                                  startDate=dates["startDate"], endDate=dates["endDate"] if dates["endDate"] !=
+                                  dates["startDate"] else None))
+
+    def on_awards(self, item: _Obj) -> None:
+        start, _, _ = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
+                                item.key_lines.get("year", item.line))
+        titles = item.get("items") if isinstance(item.get("items"), list) else [item.get("title")]
+        lines = item.get("items").item_lines if isinstance(item.get("items"), _Arr) else [item.line]
+        for title, line in zip(titles, lines):
+            text = _text(title)
+            if not text:
+                continue
+            title, awarder = _split_awarder(text)
+            self.add("awards", _obj(line, title=title, awarder=awarder, date=_iso(start),
+                                    summary=self._description(item)[0]))
+
+    def on_interests(self, item: _Obj) -> None:
+        keywords = item.get("items") if isinstance(item.get("items"), list) else []
+        self.add("interests", _obj(item.line, name=(_text(item.get("title")) or "").rstrip("."),
+                                   keywords=[k.rstrip(".") for k in map(_text, keywords) if k]))
+
+
+class _RenderCV(_CV):
+    """al-folio's newer `_data/cv.yml` in RenderCV's form: `cv:` with the person and `sections`."""
+
+    def read(self, cv: object, line: int) -> list[Record]:
+        if not isinstance(cv, _Obj):
+            raise SourceError(self.rel, line, "cv must be a mapping (name, sections, ...)")
+        profiles = []
+        for net, net_line in zip(cv.get("social_networks") or [], getattr(cv.get("social_networks"), "item_lines",
+                                                                         [])):
+            if not isinstance(net, _Obj):
+                raise SourceError(self.rel, net_line, "each social network must be a mapping (network, username)")
+            network, user = (_text(net.get("network")) or "").lower(), _text(net.get("username"))
+            if network == "orcid" and user:
+                profiles.append(_obj(net_line, network="ORCID", url=f"https://orcid.org/{user}"))
+            elif network in RENDERCV_NETWORKS and user:
+                profiles.append(_obj(net_line, network=network, url=RENDERCV_NETWORKS[network].format(user)))
+        self.basics = _obj(cv.line, name=_text(cv.get("name")), label=_text(cv.get("label")),
+                           url=_text(cv.get("website")), summary=_text(cv.get("summary")))
+        location = _text(cv.get("location"))
+        sections = cv.get("sections")
+        if sections is not None and not isinstance(sections, _Obj):
+            raise SourceError(self.rel, cv.key_lines["sections"], "cv.sections must be a mapping of titles to lists")
+        for title, entries in (sections or {}).items():
+            if not isinstance(entries, _Arr):
+                raise SourceError(self.rel, sections.key_lines[title], f"section {title!r} must be a list")
+            self.section(title.replace("_", " "), entries, sections.key_lines[title])
+        records = self.records()
+        for r in records:
+            if isinstance(r, Owner):
+                r.location = location
+                r.same_as = [p["url"] for p in profiles if p["network"] != "ORCID"]
+                orcid = next((p["url"].rsplit("/", 1)[1] for p in profiles if p["network"] == "ORCID"), None)
+                if orcid:
+                    r.identifiers["orcid"] = orcid
+        return records
+
+    def section(self, title: str, entries: _Arr, line: int) -> None:
+        target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
+        kept = 0
+        for entry, entry_line in zip(entries, entries.item_lines):
+            if not isinstance(entry, _Obj):
+                continue  # a text or bullet entry: prose, not a fact the graph models
+            dates = self.dates(entry)
+            summary = "\n".join(filter(None, [_text(entry.get("summary")),
+                                              *map(_text, entry.get("highlights") or [])])) or None
+            if "institution" in entry:
+                study = " in ".join(filter(None, [_text(entry.get("degree")), _text(entry.get("area"))]))
+                self.add("education", _obj(entry.line, institution=_text(entry.get("institution")), studyType=study,
+                                           summary=summary, **dates), _text(entry.get("location")))
+            elif "company" in entry and target == "volunteer":
+                self.add("volunteer", _obj(entry.line, organization=_text(entry.get("company")),
+                                           position=_text(entry.get("position")), summary=summary, **dates),
+                         _text(entry.get("location")))
+            elif "company" in entry:
+                self.add("work", _obj(entry.line, name=_text(entry.get("company")),
+                                      position=_text(entry.get("position")), summary=summary, **dates),
+                         _text(entry.get("location")))
+            elif "name" in entry and target == "awards":
+                self.add("awards", _obj(entry.line, title=_text(entry.get("name")), summary=summary,
+                                        date=dates["startDate"] or dates["endDate"]))
+            elif "name" in entry and target == "projects":
+                self.add("projects", _obj(entry.line, name=_text(entry.get("name")), description=summary,
+                                          url=_text(entry.get("url")), **dates))
+            else:
+                continue
+            kept += 1
+        if not kept and target != "basics":
+            self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel, line)))
+
+    def dates(self, entry: _Obj) -> dict:
+        start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
+        end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
+        if start is None and end is None and _text(entry.get("date")):
+            try:
+                start, end, _ = self.span(_text(entry.get("date")), entry.key_lines["date"])
+            except SourceError:
+                pass  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
+        return {"startDate": _iso(start), "endDate": _iso(end)}

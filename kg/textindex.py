@@ -1,0 +1,162 @@
+"""Full-text search over paper titles and abstracts: a SQLite FTS5 index built once per build (`fts.sqlite`).
+
+The index answers the `search` named query with the same rows as its SPARQL (a case-insensitive substring of a
+title or an abstract, `CONTAINS(LCASE(...))`), without scanning every literal of the graph:
+
+- one row per (paper, title, date, abstract) combination the query's pattern matches, with each term in
+  N-Triples form and the title and abstract as text;
+- an FTS5 table over title and abstract with the `trigram` tokenizer (substring search; `detail=none` keeps it
+  about a quarter of the size of a positional index): the text's trigrams narrow the candidates, then each
+  candidate is checked the way SPARQL checks it (lower-cased substring);
+- the rows found are handed to pyoxigraph as a VALUES table under the query's own DISTINCT and ORDER BY, so the
+  order, the terms and the result formats are exactly those of the SPARQL query.
+
+A text shorter than three characters cannot use trigrams: the caller falls back to the SPARQL query.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from kg.store import GraphStore, Term
+
+INDEX = "fts.sqlite"
+SCHEMA = "https://schema.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ARTICLE = SCHEMA + "ScholarlyArticle"
+MIN_LENGTH = 3  # trigrams
+
+_SCHEMA_SQL = """
+CREATE TABLE docs (id INTEGER PRIMARY KEY, paper TEXT NOT NULL, title TEXT NOT NULL, title_term TEXT NOT NULL,
+                   date_term TEXT, abstract TEXT, abstract_term TEXT);
+CREATE VIRTUAL TABLE fts USING fts5 (title, abstract, content='docs', content_rowid='id',
+                                     tokenize='trigram', detail=none);
+"""
+
+
+def build_text_index(quads: Iterable[ox.Quad]) -> bytes:
+    """An FTS5 index (a SQLite database, as bytes) of the papers' titles and abstracts in these quads."""
+    papers: dict[str, dict[str, set]] = {}
+    articles: set[str] = set()
+    wanted = {SCHEMA + "name": "titles", SCHEMA + "abstract": "abstracts", SCHEMA + "datePublished": "dates"}
+    for quad in quads:
+        predicate = quad.predicate.value
+        if predicate == RDF_TYPE:
+            if quad.object.value == ARTICLE:
+                articles.add(str(quad.subject))
+            continue
+        slot = wanted.get(predicate)
+        if slot is None or (slot != "dates" and not isinstance(quad.object, ox.Literal)):
+            continue
+        entry = papers.setdefault(str(quad.subject), {"titles": set(), "abstracts": set(), "dates": set()})
+        entry[slot].add(quad.object)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / INDEX
+        db = sqlite3.connect(path)
+        db.executescript(_SCHEMA_SQL)
+        db.executemany("INSERT INTO docs (paper, title, title_term, date_term, abstract, abstract_term) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", _rows(papers, articles))
+        db.execute("INSERT INTO fts (fts) VALUES ('rebuild')")
+        db.commit()
+        db.execute("VACUUM")
+        db.close()
+        return path.read_bytes()
+
+
+def _rows(papers: dict[str, dict[str, set]], articles: set[str]):
+    """Every (paper, title, date, abstract) combination, as `?paper a schema:ScholarlyArticle ; schema:name
+    ?title . OPTIONAL { abstract } OPTIONAL { date }` gives them."""
+    for paper in sorted(articles):
+        entry = papers.get(paper)
+        if not entry or not entry["titles"]:
+            continue
+        dates = sorted(entry["dates"], key=str) or [None]
+        abstracts = sorted(entry["abstracts"], key=str) or [None]
+        for title in sorted(entry["titles"], key=str):
+            for date in dates:
+                for abstract in abstracts:
+                    yield (paper, title.value, str(title), None if date is None else str(date),
+                           None if abstract is None else abstract.value,
+                           None if abstract is None else str(abstract))
+
+
+# ---------------------------------------------------------------- searching
+
+_local = threading.local()
+
+
+def _connection(store: GraphStore) -> sqlite3.Connection | None:
+    """A read-only connection to the store's current index (one per thread and data version), or None."""
+    key = (id(store), store.version())
+    cached = getattr(_local, "connections", {})
+    if key in cached:
+        return cached[key]
+    connection = None
+    build_dir = getattr(store, "build_dir", None)
+    path = Path(build_dir) / INDEX if build_dir is not None else None
+    if path is not None and path.is_file():
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    elif path is None:
+        data = store.attachment(INDEX)
+        if data:
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.deserialize(data)
+    _local.connections = {key: connection}  # drop the connection of an older build
+    return connection
+
+
+def _match_expression(text: str) -> str:
+    """Every trigram of the text, each a quoted token, all required (detail=none has no phrases)."""
+    grams = {text[i:i + 3] for i in range(len(text) - 2)}
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+
+
+def candidates(connection: sqlite3.Connection, q: str) -> list[tuple]:
+    """The index rows whose title or abstract contains q, ignoring case, as SPARQL's LCASE compares them."""
+    needle = q.lower()
+    found = connection.execute(
+        "SELECT docs.paper, docs.title, docs.title_term, docs.date_term, docs.abstract, docs.abstract_term "
+        "FROM fts JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ?", (_match_expression(needle),))
+    return [row for row in found if needle in row[1].lower() or (row[4] is not None and needle in row[4].lower())]
+
+
+def _solutions(q: str, rows: list[tuple], limit: int | None) -> ox.QuerySolutions:
+    """The rows as the `search` query's own results: its DISTINCT and ORDER BY, written by pyoxigraph."""
+    q_term = str(ox.Literal(q))
+    values = "\n".join(f"({q_term} {paper} {title} {date or 'UNDEF'} {abstract or 'UNDEF'})"
+                       for paper, _, title, date, _, abstract in rows)
+    query = ("SELECT DISTINCT ?_q ?paper ?title ?date ?abstract WHERE { VALUES (?_q ?paper ?title ?date ?abstract) {\n"
+             f"{values}\n}} }} ORDER BY DESC(STR(?date)) ?title" + (f" LIMIT {int(limit)}" if limit else ""))
+    return ox.Store().query(query)
+
+
+def search_solutions(store: GraphStore, bindings: Mapping[str, Term], limit: int | None = None
+                     ) -> ox.QuerySolutions | None:
+    """The `search` named query answered from the index, or None when there is no index or q is too short."""
+    q = bindings.get("_q")
+    if not isinstance(q, ox.Literal) or len(q.value) < MIN_LENGTH:
+        return None
+    connection = _connection(store)
+    if connection is None:
+        return None
+    return _solutions(q.value, candidates(connection, q.value), limit)
+
+
+def search(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Term]]:
+    """Papers whose title or abstract contains q (newest first): one dict per row, like kg.queries.run."""
+    solutions = search_solutions(store, {"_q": ox.Literal(q)}, limit)
+    if solutions is None:
+        from kg.queries import load_queries, run
+
+        return run(store, load_queries()["search"], {"q": q}, store.meta.base)[:limit]
+    names = [v.value for v in solutions.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+
+__all__ = ["build_text_index", "search", "search_solutions", "candidates", "INDEX"]

@@ -1,0 +1,294 @@
+"""Limits that hold under load: time, result size, memory, request size, concurrency (kg/limits.py, web/guard.py).
+
+In-process tests use the bundled profile's store; the live ones a real `kg serve` (conftest.planted_server, with
+query_timeout 2 s, and a one-worker server with a single query slot).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from kg.errors import QueryError
+from kg.limits import Busy, Limits, QueryPool
+from kg.settings import load_settings
+from kg.store import BuildMeta, EmbeddedStore, new_build_id, write_build
+
+from .conftest import start_server
+
+CROSS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows
+CHEAP = "SELECT ?name WHERE { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?name } LIMIT 5"
+MEMORY_HOG = ("SELECT (GROUP_CONCAT(CONCAT(STR(?c), STR(?f), STR(?c), STR(?f), STR(?c), STR(?f)); separator=' ') "
+              "AS ?s) WHERE { ?a ?b ?c . ?d ?e ?f }")
+
+
+def answer(store, sparql: str) -> bytes:
+    """A query's answer as SPARQL JSON (module level: the pool pickles it by reference)."""
+    return bytes(store.query(sparql).serialize(format=ox.QueryResultsFormat.JSON))
+
+
+def count(store, sparql: str) -> int:
+    return int(next(iter(store.query(sparql)))[0].value)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture()
+def pool():
+    pool = QueryPool(Limits(timeout=1.0, slots=2))
+    yield pool
+    pool.close()
+
+
+# ---------------------------------------------------------------- the pool itself
+
+
+def test_a_query_past_the_time_limit_is_stopped_and_its_process_killed(pool, store):
+    start = time.monotonic()
+    with pytest.raises(QueryError, match="longer than 1 s .*query_timeout") as caught:
+        pool.run(answer, store, CROSS_COUNT)
+    assert caught.value.status == 503
+    assert time.monotonic() - start < 2.0
+    assert pool.children() == []  # the child that ran it is gone, not idle
+    assert pool.run(answer, store, CHEAP) == answer(store, CHEAP)  # and the pool goes on
+
+
+def test_a_cheap_query_answers_the_same_through_the_pool(pool, store):
+    assert pool.run(answer, store, CHEAP) == answer(store, CHEAP)
+    children = pool.children()
+    assert len(children) == 1 and alive(children[0])
+    pool.run(answer, store, CHEAP)
+    assert pool.children() == children  # reused, not forked again
+
+
+def test_query_errors_come_back_as_400(pool, store):
+    with pytest.raises(QueryError) as caught:
+        pool.run(answer, store, "SELECT ?x WHERE {")
+    assert caught.value.status == 400
+
+
+def test_an_answer_past_the_byte_limit_is_refused(store):
+    small = QueryPool(Limits(timeout=5, slots=1, max_bytes=10_000))
+    try:
+        with pytest.raises(QueryError, match="larger than 10000 bytes") as caught:
+            small.run(answer, store, "SELECT * WHERE { ?s ?p ?o }")
+        assert caught.value.status == 400
+    finally:
+        small.close()
+
+
+def test_a_query_past_the_memory_bound_is_stopped(store):
+    lean = QueryPool(Limits(timeout=20, slots=1, memory=64 << 20))
+    try:
+        start = time.monotonic()
+        with pytest.raises(QueryError, match="more than 64 MiB of memory") as caught:
+            lean.run(answer, store, MEMORY_HOG)
+        assert caught.value.status == 503
+        assert time.monotonic() - start < 10
+        assert lean.run(answer, store, "ASK {}") == b'{"head":{},"boolean":true}'
+    finally:
+        lean.close()
+
+
+def test_past_the_slots_a_query_is_refused_at_once(store):
+    one = QueryPool(Limits(timeout=1.5, slots=1))
+    try:
+        slow = threading.Thread(target=lambda: pytest.raises(QueryError, one.run, answer, store, CROSS_COUNT))
+        slow.start()
+        time.sleep(0.3)
+        start = time.monotonic()
+        with pytest.raises(Busy) as caught:
+            one.run(answer, store, CHEAP)
+        assert time.monotonic() - start < 0.1 and caught.value.status == 503 and caught.value.retry_after >= 1
+        slow.join()
+        assert one.run(answer, store, CHEAP)  # the slot is free again
+    finally:
+        one.close()
+
+
+def test_a_pool_child_never_answers_from_an_old_build(tmp_path):
+    """A child holds the data it was forked with; after a new build the pool answers from the new one."""
+    def write(n: int) -> None:
+        quads = [ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(str(i)),
+                         ox.NamedNode("urn:g")) for i in range(n)]
+        write_build(tmp_path, quads, BuildMeta(new_build_id(), "http://example.org/", "now"))
+
+    write(3)
+    store = EmbeddedStore(tmp_path)
+    pool = QueryPool(Limits(timeout=5, slots=1))
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert b'"3"' in pool.run(answer, store, query)
+        write(5)
+        assert b'"5"' in pool.run(answer, store, query)
+    finally:
+        pool.close()
+
+
+# ---------------------------------------------------------------- through the app
+
+
+@pytest.fixture(scope="module")
+def limited_app(store_dir):
+    from web import create_app
+
+    settings = load_settings({"store": store_dir, "query_timeout": 1.5, "max_concurrent_queries": 1,
+                              "result_limit": 1000}, environ={})
+    app = create_app(settings, EmbeddedStore(store_dir))
+    app.config["TESTING"] = True
+    yield app
+    runner = app.extensions.get("kg_sparql_runner")
+    if runner is not None:
+        runner.close()
+
+
+def test_the_endpoint_answers_a_timeout_with_503_and_a_message(limited_app):
+    response = limited_app.test_client().get("/sparql", query_string={"query": CROSS_COUNT})
+    assert response.status_code == 503
+    assert b"query_timeout" in response.data and b"Traceback" not in response.data
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }",
+                                   "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }"])
+def test_the_endpoint_refuses_more_rows_than_the_result_limit(limited_app, query):
+    response = limited_app.test_client().get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    assert b"result_limit" in response.data
+
+
+def test_the_endpoint_answers_busy_with_503_and_retry_after(limited_app):
+    client = limited_app.test_client()
+    with ThreadPoolExecutor(1) as executor:
+        slow = executor.submit(client.get, "/sparql", query_string={"query": CROSS_COUNT})
+        time.sleep(0.3)
+        busy = limited_app.test_client().get("/sparql", query_string={"query": CHEAP},
+                                             headers={"Accept": "application/json"})
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "1"
+        assert "max_concurrent_queries" in busy.get_json()["detail"]
+        assert slow.result().status_code == 503
+
+
+def test_long_urls_and_bodies_are_refused_in_process(limited_app):
+    client = limited_app.test_client()
+    long_get = client.get("/sparql", query_string={"query": "ASK {} #" + "x" * 9000})
+    assert long_get.status_code == 414 and b"POST" in long_get.data
+    body = b"ASK {} #" + b"x" * 200_000
+    big_post = client.post("/sparql", data=body, headers={"Content-Type": "application/sparql-query"})
+    assert big_post.status_code == 413 and b"max_query_bytes" in big_post.data
+    assert client.post("/", data=body).status_code in (405, 413)
+    assert client.get("/", data=body).status_code == 413
+
+
+# ---------------------------------------------------------------- on a real server
+
+
+def process_tree(root: int) -> list[int]:
+    """root and its descendants."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().split(")")[-1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the live processes among pids have used."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().split(")")[-1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def test_an_expensive_query_does_not_delay_a_cheap_one(planted_server):
+    """Expensive queries hold every worker; a cheap one sent meanwhile answers within a small bound."""
+    url = planted_server.url + "sparql"
+    with ThreadPoolExecutor(3) as executor:
+        expensive = [executor.submit(requests.get, url, params={"query": CROSS_COUNT}, timeout=30) for _ in range(3)]
+        time.sleep(0.5)
+        start = time.monotonic()
+        cheap = requests.get(url, params={"query": CHEAP}, timeout=30)
+        elapsed = time.monotonic() - start
+        assert cheap.status_code == 200 and cheap.json()["results"]["bindings"]
+        assert elapsed < 1.0, f"the cheap query took {elapsed:.2f} s"
+        for future in expensive:
+            response = future.result()
+            assert response.status_code == 503 and "query_timeout" in response.text
+
+
+def test_after_a_timeout_the_worker_is_free(planted_server):
+    """Once the timeout answer is sent, nothing keeps computing the query: the server's processes go idle."""
+    started = time.monotonic()
+    response = requests.get(planted_server.url + "sparql", params={"query": CROSS_COUNT}, timeout=30)
+    assert response.status_code == 503
+    assert 1.9 < time.monotonic() - started < 4
+    time.sleep(0.3)
+    tree = process_tree(planted_server.proc.pid)
+    before = cpu_seconds(tree)
+    time.sleep(1.5)
+    used = cpu_seconds(process_tree(planted_server.proc.pid)) - before
+    assert used < 0.5, f"the server used {used:.2f} s of CPU in the 1.5 s after the timeout"
+
+
+def test_long_urls_headers_and_bodies_are_refused_by_the_server(planted_server):
+    url = planted_server.url + "sparql"
+    assert requests.get(url, params={"query": "ASK {} #" + "x" * 9000}, timeout=30).status_code == 414
+    body = b"ASK {} #" + b"x" * 200_000
+    response = requests.post(url, data=body, headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert response.status_code == 413 and "max_query_bytes" in response.text
+    assert requests.get(planted_server.url, headers={"X-Big": "y" * 9000}, timeout=30).status_code == 431
+    many = {f"X-H{i}": "1" for i in range(150)}
+    assert requests.get(planted_server.url, headers=many, timeout=30).status_code == 431
+
+
+@pytest.fixture(scope="module")
+def one_slot_server(store_dir, tmp_path_factory):
+    """One worker, four threads, one query slot, 2 s timeout, over the bundled build."""
+    log = tmp_path_factory.mktemp("one-slot") / "serve.log"
+    server = start_server(Path(store_dir), log, env={"KG_WORKERS": "1", "KG_MAX_CONCURRENT_QUERIES": "1",
+                                                     "KG_QUERY_TIMEOUT": "2"})
+    yield server
+    server.stop()
+
+
+def test_past_the_concurrency_bound_the_server_answers_503_never_hangs(one_slot_server):
+    url = one_slot_server.url + "sparql"
+    with ThreadPoolExecutor(4) as executor:
+        start = time.monotonic()
+        futures = [executor.submit(requests.get, url, params={"query": CROSS_COUNT}, timeout=30) for _ in range(4)]
+        responses = [f.result() for f in futures]
+        elapsed = time.monotonic() - start
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [503] * 4
+    busy = [r for r in responses if "Retry-After" in r.headers]
+    assert len(busy) == 3 and all("max_concurrent_queries" in r.text for r in busy)
+    assert elapsed < 4, f"answers took {elapsed:.2f} s"
+    assert requests.get(url, params={"query": CHEAP}, timeout=30).status_code == 200

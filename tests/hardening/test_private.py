@@ -1,0 +1,222 @@
+"""Private facts never leave through a public route; the owner's own commands see them with --private.
+
+The planted profile (conftest.plant) marks facts private in every way the importers allow; each carries the token
+MARK. A real `kg serve` on its build is crawled: every route of the app's URL map, every resource in every format,
+the named queries, SPARQL answers of every form (including named graphs, CONSTRUCT, DESCRIBE and datasets naming
+the private graphs outright), exports, sitemap and VoID. No answer may hold MARK, in its body or its headers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from kg.iris import private_iri, slugify
+
+from .conftest import EMAIL, MARK, PHONE, PRIVATE_ENTITY, PRIVATE_PAPER, PRIVATE_WORK, STATUS_PAPER, kg_command
+
+pytestmark = pytest.mark.server
+
+SUFFIXES = ("html", "json", "jsonld", "ttl", "nt", "rdf", "nq", "trig", "csv", "tsv", "xml", "txt")
+RESOURCE_SUFFIXES = ("html", "ttl", "jsonld", "nt", "rdf")
+RESULT_FORMATS = ("json", "xml", "csv", "tsv", "html")
+GRAPH_FORMATS = ("ttl", "jsonld", "nt", "rdfxml", "html")
+# The slugs a visitor might guess for the private things.
+GUESSED = [f"paper/{slugify(PRIVATE_PAPER)}", f"paper/{slugify(STATUS_PAPER)}",
+           f"organization/{slugify(PRIVATE_WORK)}", f"organization/{slugify(PRIVATE_ENTITY)}",
+           "organization/qzxhome-institute", "project/qzxproject-hidden-tool", "topic/qzxinterest-topic",
+           "person/hidden-qzxcoauthor"]
+
+
+def leaks(response: requests.Response, sent: tuple[str, ...] = ()) -> list[str]:
+    """The private tokens in a response (body and headers), leaving out what the request itself sent."""
+    text = (response.content.decode("utf-8", "replace") + "\n" +
+            "\n".join(f"{k}: {v}" for k, v in response.headers.items())).lower()
+    for echo in sent:
+        for form in {echo, quote(echo, safe=""), quote(echo, safe="/:"), json.dumps(echo)[1:-1]}:
+            text = text.replace(form.lower(), "")
+    return sorted(set(re.findall(MARK + r"[\w-]*", text)))
+
+
+class Crawl:
+    """Requests against the server, recording every response that leaks."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+        self.http = requests.Session()
+        self.found: dict[str, list[str]] = {}
+        self.seen = 0
+
+    def get(self, path: str, params: dict | None = None, headers: dict | None = None,
+            sent: tuple[str, ...] = ()) -> requests.Response:
+        response = self.http.get(self.url + path, params=params, headers=headers, timeout=30,
+                                 allow_redirects=False)
+        self.check(f"GET {path} {params or ''} {headers or ''}", response, sent)
+        return response
+
+    def post(self, path: str, data, headers: dict, sent: tuple[str, ...] = ()) -> requests.Response:
+        response = self.http.post(self.url + path, data=data, headers=headers, timeout=30, allow_redirects=False)
+        self.check(f"POST {path} {data!r:.80}", response, sent)
+        return response
+
+    def check(self, what: str, response: requests.Response, sent: tuple[str, ...]) -> None:
+        self.seen += 1
+        assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
+        found = leaks(response, sent)
+        if found:
+            self.found[what] = found
+
+
+@pytest.fixture(scope="module")
+def crawl(planted_server) -> Crawl:
+    return Crawl(planted_server.url)
+
+
+def test_the_planted_facts_are_in_the_private_part_of_the_build(planted):
+    """The test means something: the build holds every planted value, apart from the public graphs."""
+    _, store, _ = planted
+    current = store / "current"
+    private = (current / "private.nq").read_text(encoding="utf-8")
+    for value in (PHONE, EMAIL, PRIVATE_PAPER, STATUS_PAPER, PRIVATE_WORK, PRIVATE_ENTITY, "Qzxhome Institute",
+                  "Qzxproject Hidden Tool", "Qzxinterest Topic"):
+        assert value in private, value
+    for name in ("graph.nq", "meta.json", "report.json"):
+        assert MARK not in (current / name).read_text(encoding="utf-8").lower(), name
+
+
+def test_no_route_of_the_url_map_leaks(crawl, planted_app):
+    """Every route of the app, with every suffix it takes; list pages, the home page, VoID, sitemap, exports."""
+    for rule in planted_app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        args = set(rule.arguments)
+        if not args:
+            crawl.get(rule.rule)
+            crawl.get(rule.rule, headers={"Accept": "application/ld+json"})
+            crawl.get(rule.rule, headers={"Accept": "text/turtle"})
+        elif args == {"suffix"}:
+            for suffix in SUFFIXES:
+                crawl.get(rule.rule.replace("<suffix>", suffix))
+    for path in ("/static/sparql.js", "/static/style.css", "/history?as_of=2030-01-01", "/papers?coauthor="
+                 "hidden-qzxcoauthor"):
+        crawl.get(path, sent=("hidden-qzxcoauthor",))
+    assert crawl.seen > 60
+    assert not crawl.found, crawl.found
+
+
+def test_no_resource_leaks_in_any_format(crawl, planted):
+    """Every resource the sitemap or the graph names, in every format, by suffix and by Accept."""
+    sitemap = crawl.get("/sitemap.xml").text
+    base = crawl.url + "/"
+    paths = set(re.findall(re.escape(base) + r"(id/[^<\s\"]+)", sitemap))
+    rows = crawl.get("/sparql", params={"query": "SELECT DISTINCT ?s WHERE { { ?s ?p ?o } UNION { ?x ?p ?s } }",
+                                        "format": "json"}).json()["results"]["bindings"]
+    for row in rows:
+        iri = row["s"]["value"]
+        if iri.startswith(base + "id/") and "#" not in iri:
+            paths.add(iri[len(base):])
+    assert len(paths) > 100
+    for path in sorted(paths):
+        for suffix in RESOURCE_SUFFIXES:
+            response = crawl.get(f"/{path}.{suffix}")
+            assert response.status_code in (200, 301, 404), (path, response.status_code)
+        crawl.get(f"/{path}", headers={"Accept": "application/ld+json"})
+    assert not crawl.found, crawl.found
+
+
+def test_guessed_private_iris_are_unknown(crawl):
+    """A visitor who guesses a private thing's IRI learns nothing: 404, in every format."""
+    for guess in GUESSED:
+        for suffix in RESOURCE_SUFFIXES:
+            response = crawl.get(f"/id/{guess}.{suffix}", sent=(guess, guess.split("/")[1]))
+            assert response.status_code == 404, (guess, suffix, response.status_code)
+    assert not crawl.found, crawl.found
+
+
+def test_no_named_query_leaks(crawl):
+    """Every named query with its defaults, in each format; the search looks for the mark itself."""
+    catalogue = crawl.get("/queries.json").json()["queries"]
+    assert len(catalogue) > 10
+    for entry in catalogue:
+        params = {p["name"]: "qzx" if p["type"] == "string" else "person/alex-hernandez-garcia"
+                  for p in entry["params"] if p["required"]}
+        for suffix in ("", ".json", ".csv"):
+            crawl.get(f"/queries/{entry['name']}{suffix}", params=params, sent=tuple(params.values()))
+    for guess in GUESSED:
+        for name, param in (("paper-authors", "paper"), ("person-papers", "person"), ("coauthors", "person"),
+                            ("organization-people", "organization")):
+            crawl.get(f"/queries/{name}.json", params={param: guess}, sent=(guess,))
+    assert not crawl.found, crawl.found
+
+
+def sparql_probes(base: str) -> list[str]:
+    """SPARQL queries a curious visitor would send: everything, per graph, by construct, by describe."""
+    graphs = " ".join(f"<{private_iri(base, p)}>" for p in ("papers.bib", "resume.json", "entities.yml",
+                                                            "notes-qzxfile.md"))
+    return [
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "SELECT ?o WHERE { ?s ?p ?o }",
+        "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+        "SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        "ASK { ?s ?p ?o FILTER(CONTAINS(LCASE(STR(?o)), \"qzx\")) }",
+        "SELECT ?s WHERE { ?s ?p ?o FILTER(CONTAINS(LCASE(STR(?s)), \"qzx\") || CONTAINS(LCASE(STR(?o)), "
+        "\"qzx\")) }",
+        "SELECT ?tel WHERE { ?s <https://schema.org/telephone> ?tel }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "DESCRIBE ?s WHERE { ?s a <https://schema.org/Person> }",
+        "DESCRIBE ?s WHERE { ?s a <https://schema.org/ScholarlyArticle> }",
+        "DESCRIBE " + " ".join(f"<{base}id/{g}>" for g in GUESSED),
+        f"SELECT * FROM NAMED {graphs.replace(' ', ' FROM NAMED ')} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}",
+    ]
+
+
+def test_no_sparql_answer_leaks(crawl):
+    """Every probe in every results format, by GET and POST; datasets naming the private graphs outright."""
+    base = crawl.url + "/"
+    sent = ("qzx", *GUESSED, *(private_iri(base, p) for p in ("notes-qzxfile.md",)))
+    for query in sparql_probes(base):
+        graph_form = query.startswith(("CONSTRUCT", "DESCRIBE"))
+        for fmt in GRAPH_FORMATS if graph_form else RESULT_FORMATS:
+            crawl.get("/sparql", params={"query": query, "format": fmt}, sent=(query, *sent))
+        crawl.post("/sparql", query.encode(), {"Content-Type": "application/sparql-query"}, sent=sent)
+    for path in ("papers.bib", "resume.json", "notes-qzxfile.md", "entities.yml"):
+        graph = str(private_iri(base, path))
+        for name in ("named-graph-uri", "default-graph-uri"):
+            response = crawl.get("/sparql", params={"query": "SELECT * WHERE { { ?s ?p ?o } UNION "
+                                                    "{ GRAPH ?g { ?s ?p ?o } } }", name: graph,
+                                                    "format": "json"}, sent=(graph,))
+            assert response.status_code in (200, 400)
+    crawl.get("/sparql", headers={"Accept": "text/turtle"})  # the service description counts graphs
+    crawl.get("/sparql", headers={"Accept": "text/html"})
+    assert not crawl.found, crawl.found
+
+
+def test_counts_leave_private_facts_out(crawl, planted):
+    """VoID and the service description count only public triples: the build's own count."""
+    _, store, _ = planted
+    meta = json.loads((store / "current" / "meta.json").read_text())
+    void = crawl.get("/void.nt").text
+    assert f'"{meta["triples"]}"' in void
+
+
+def test_the_owner_sees_private_facts_with_the_flag(planted):
+    """`kg query --private` answers from the private graphs too; without the flag, it does not."""
+    _, store, _ = planted
+    query = 'SELECT ?o WHERE { ?s ?p ?o FILTER(CONTAINS(LCASE(STR(?o)), "qzx")) }'
+    private = subprocess.run([*kg_command(), "query", "--store", str(store), "--private", "--format", "csv",
+                              query], capture_output=True, text=True, timeout=60)
+    assert private.returncode == 0, private.stderr
+    for value in (PHONE, EMAIL, PRIVATE_PAPER, STATUS_PAPER):
+        assert value in private.stdout
+    public = subprocess.run([*kg_command(), "query", "--store", str(store), "--format", "csv", query],
+                            capture_output=True, text=True, timeout=60)
+    assert public.returncode == 0, public.stderr
+    assert MARK not in public.stdout.lower()

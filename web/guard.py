@@ -1,0 +1,83 @@
+"""The site's guard: request size limits, the busy answer, and the security headers every response carries.
+
+- A request line (path and query string) longer than MAX_URL bytes is refused with 414, as gunicorn refuses it
+  before the app sees it (web/server.py sets the same limit there); a long SPARQL query goes in a POST body.
+- A body longer than the setting max_query_bytes is refused with 413 before anything reads it (Flask's
+  MAX_CONTENT_LENGTH, set by create_app, also stops a body sent without a length).
+- Every SPARQL query slot of this worker taken (kg.limits.Busy): 503 with `Retry-After`.
+- Headers: a Content-Security-Policy allowing scripts, styles, fonts and connections only from the site itself, so
+  no inline script runs (a `<script type="application/ld+json">` is a data block, which CSP does not govern; the
+  one script, the query editor's, is /static/sparql.js); style attributes stay allowed (the pictures set their
+  own widths), no plugins, no framing (`frame-ancestors 'none'` and `X-Frame-Options: DENY`), forms post only here,
+  no `<base>`. Plus `X-Content-Type-Options: nosniff`, `Referrer-Policy` and a `Permissions-Policy` switching off
+  the powerful features. A header a route set itself is kept.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
+
+from kg.limits import Busy
+
+MAX_URL = 8190  # bytes of path and query string: gunicorn's request-line limit (web/server.py)
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: https:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+])
+
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                           "microphone=(), payment=(), usb=(), interest-cohort=()"),
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def register(app: Flask) -> None:
+    """Install the guard on an app: limits before each request, headers after, the busy answer."""
+    limit = app.config["KG_SETTINGS"].max_query_bytes
+
+    @app.before_request
+    def _limits() -> None:
+        environ = request.environ
+        raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""  # may hold the path alone
+        size = max(len(raw), len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1)
+        if size > MAX_URL:
+            raise RequestURITooLarge(f"the request line is longer than {MAX_URL} bytes: send a long SPARQL "
+                                     "query with POST")
+        if request.content_length is not None and request.content_length > limit:
+            raise RequestEntityTooLarge(f"the request body is longer than {limit} bytes (setting "
+                                        "max_query_bytes)")
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(Busy)
+    def _busy(exc: Busy):
+        from web.errors import error_response
+
+        body, status, *rest = error_response(503, "Service Unavailable", str(exc))
+        headers = dict(rest[0]) if rest else {}
+        headers["Retry-After"] = str(exc.retry_after)
+        return body, status, headers
+
+
+__all__ = ["register", "CSP", "HEADERS", "MAX_URL"]
