@@ -103,7 +103,9 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
     Example:
       kg serve --port 8080
     """
+    from kg.errors import StoreError
     from kg.make import build as make_build, is_stale
+    from kg.store import current_build
     from web.server import run
 
     settings = _settings(host=host, port=port, content=content, store=store, endpoint=endpoint,
@@ -112,6 +114,8 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
     if not settings.endpoint and not serve_as_built and is_stale(settings):
         click.echo("building the profile ...", err=True)
         make_build(settings)
+    if not settings.endpoint and current_build(settings.store) is None:
+        raise StoreError(f"no build in {settings.store}: run `kg build --store {settings.store}` first")
     click.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
     run(settings)
 

@@ -9,9 +9,10 @@ from kg.errors import BadParameter, KGError, QueryError, ResourceNotFound
 
 
 def wants_html() -> bool:
-    """A browser (text/html preferred over JSON and RDF) gets an HTML error page."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > 0
+    """An HTML error page only for a client that names text/html (browsers do; curl's */* gets plain text)."""
+    named = {m for m, q in request.accept_mimetypes if q > 0}
+    return "text/html" in named and request.accept_mimetypes.best_match(
+        ["text/html", "application/json", "text/plain"]) == "text/html"
 
 
 def error_response(status: int, title: str, detail: str):
