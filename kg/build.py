@@ -18,7 +18,7 @@ from rdflib.term import Node
 from kg import iris
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
-from kg.resolve import PERSON, Resolver, fold, url_key
+from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
 from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
 
 AUTHORITY = {"entities": 0, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
@@ -57,6 +57,11 @@ class Built:
     redirects: dict[str, str] = field(default_factory=dict)  # old IRI -> current IRI
 
 
+def coarser(date: PartialDate, best: PartialDate | None) -> bool:
+    """True when `date` only repeats `best` less precisely (2020 beside 2020-11-27): leave it out."""
+    return best is not None and best != date and best.iso().startswith(date.iso())
+
+
 def date_literal(date: PartialDate) -> Literal:
     """A date typed at its precision: xsd:gYear, xsd:gYearMonth or xsd:date."""
     datatype = XSD.gYear if date.month is None else XSD.gYearMonth if date.day is None else XSD.date
@@ -76,7 +81,8 @@ class _Builder:
         self.prov = self.ds.graph(URIRef(base + PROVENANCE_GRAPH))
         self.warnings: list[str] = []
         self.entities = Resolver()
-        self.papers = Resolver()
+        self.paper_clusters: list = []
+        self.paper_of: dict[int, int] = {}  # id(record) -> paper cluster
         self.iri: dict[int, URIRef] = {}
         self.paper_iri: dict[int, URIRef] = {}
         self.ledger: dict[str, str] = {}
@@ -163,20 +169,17 @@ class _Builder:
             elif isinstance(r, Paper):
                 for a in r.authors:
                     self.entities.add("organization" if a.is_organization else PERSON, a.name)
-                keys = [u for u in (r.doi and f"https://doi.org/{r.doi.lower()}",
-                                    r.arxiv and f"https://arxiv.org/abs/{r.arxiv}") if u]
-                cid = self.papers.add("paper", r.title, keys[0] if keys else None)
-                for extra in keys[1:]:
-                    self.papers.add("paper", r.title, extra)
-                del cid
         self.entities.merge_people_by_given_names()
+        papers = [r for r in self.ordered() if isinstance(r, Paper)]
+        self.paper_clusters, membership = cluster_papers([(p.title, paper_ids(p.doi, p.arxiv)) for p in papers])
+        self.paper_of = {id(p): cid for p, cid in zip(papers, membership)}
         if self.owner_id is None:
             raise ValueError("no owner: the content names nobody (give resume.json a basics.name)")
 
     def mint(self) -> None:
         """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
         taken: set[str] = set()
-        for clusters, table in ((self.entities.clusters(), self.iri), (self.papers.clusters(), self.paper_iri)):
+        for clusters, table in ((self.entities.clusters(), self.iri), (self.paper_clusters, self.paper_iri)):
             for c in clusters:
                 kind = next((k for k in c.kinds if k != "thing"), c.kind)
                 kind = "paper" if table is self.paper_iri else kind
@@ -302,16 +305,11 @@ class _Builder:
 
     def add_role(self, r: Role) -> None:
         g = self.graph(r.origin, r.private)
-        person = self.entity_iri(PERSON, r.person) if r.person else self.iri[
-            self.entities.cluster(self.owner_id).id]
-        org = self.thing(r.organization)
+        person, org, role = self.role_iris(r)
         if org is None:
             self.warn(r.origin, f"role in unknown {r.organization!r} skipped")
             return
         self.add_thing_stub(g, org, r.organization)
-        slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],
-                          iris.slugify(r.role_name, max_words=6)])
-        role = iris.mint(self.base, "role", slug)
         role_name = self.role_names.setdefault(role, r.role_name)  # one spelling: the most authoritative source's
         link = ROLE_LINK[r.category]
         g.add((person, link, role))
@@ -320,10 +318,10 @@ class _Builder:
         g.add((role, SCHEMA.roleName, Literal(role_name)))
         if r.category == "award":
             g.add((person, SCHEMA.award, Literal(r.role_name)))
-        if r.start:
-            g.add((role, SCHEMA.startDate, date_literal(r.start)))
-        if r.end:
-            g.add((role, SCHEMA.endDate, date_literal(r.end)))
+        best_start, best_end = self.role_dates.get(role, (None, None))
+        for prop, date, best in ((SCHEMA.startDate, r.start, best_start), (SCHEMA.endDate, r.end, best_end)):
+            if date and not coarser(date, best):
+                g.add((role, prop, date_literal(date)))
         if r.description:
             g.add((role, SCHEMA.description, Literal(r.description)))
         if r.location:
@@ -335,6 +333,27 @@ class _Builder:
         for name in [*r.supervisors, *r.hosts]:
             self.add_person_stub(g, name)
         self.traced(role, r.origin, r.private)
+
+    def role_iris(self, r: Role) -> tuple[URIRef, URIRef | None, URIRef | None]:
+        """The person, the organization and the role node of a role record (one node per person, org, role name)."""
+        person = self.entity_iri(PERSON, r.person) if r.person else self.iri[self.entities.cluster(self.owner_id).id]
+        org = self.thing(r.organization)
+        if org is None:
+            return person, None, None
+        slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],
+                          iris.slugify(r.role_name or r.category, max_words=6)])
+        return person, org, iris.mint(self.base, "role", slug)
+
+    def most_precise_role_dates(self) -> dict[URIRef, tuple[PartialDate | None, PartialDate | None]]:
+        """Per role node, the most precise start and end any source gives."""
+        best: dict[URIRef, list] = defaultdict(lambda: [None, None])
+        for r in self.records:
+            if isinstance(r, Role):
+                role = self.role_iris(r)[2]
+                for i, date in enumerate((r.start, r.end)):
+                    if date and (best[role][i] is None or len(date.iso()) > len(best[role][i].iso())):
+                        best[role][i] = date
+        return {k: (v[0], v[1]) for k, v in best.items()}
 
     def add_thing_stub(self, g: Graph, s: URIRef, name: str) -> None:
         """An organization, initiative, project or event named in this source: typed and named here too."""
@@ -354,15 +373,18 @@ class _Builder:
 
     def add_paper(self, p: Paper, complete_lists: dict[int, Origin]) -> None:
         g = self.graph(p.origin, p.private)
-        cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+        cid = self.paper_of[id(p)]
         s = self.paper_iri[cid]
         g.add((s, RDF.type, SCHEMA.ScholarlyArticle))
         if p.entry_type in ("phdthesis", "mastersthesis", "thesis"):
             g.add((s, RDF.type, SCHEMA.Thesis))
-        g.add((s, SCHEMA.name, Literal(p.title)))
-        g.add((s, SCHEMA.headline, Literal(p.title)))
-        best = self.best_dates.get(cid)
-        if p.date and not (best and best != p.date and best.iso().startswith(p.date.iso())):
+        title = self.paper_clusters[cid].name  # the most authoritative source's title
+        if fold(p.title) == fold(title):
+            g.add((s, SCHEMA.name, Literal(title)))
+            g.add((s, SCHEMA.headline, Literal(title)))
+        else:
+            g.add((s, SCHEMA.alternateName, Literal(p.title)))
+        if p.date and not coarser(p.date, self.best_dates.get(cid)):
             g.add((s, SCHEMA.datePublished, date_literal(p.date)))
         if p.abstract:
             g.add((s, SCHEMA.abstract, Literal(p.abstract)))
@@ -423,7 +445,7 @@ class _Builder:
         best: dict[int, PartialDate] = {}
         for p in self.records:
             if isinstance(p, Paper) and p.date:
-                cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+                cid = self.paper_of[id(p)]
                 if cid not in best or len(p.date.iso()) > len(best[cid].iso()):
                     best[cid] = p.date
         return best
@@ -433,7 +455,7 @@ class _Builder:
         best: dict[int, tuple[tuple, Origin]] = {}
         for p in self.records:
             if isinstance(p, Paper):
-                cid = self.papers.cluster(self.papers.find("paper", p.title)).id
+                cid = self.paper_of[id(p)]
                 rank = (not p.truncated, len(p.authors), -AUTHORITY.get(self.importer(p.origin), 9))
                 if cid not in best or rank > best[cid][0]:
                     best[cid] = (rank, p.origin)
@@ -536,6 +558,7 @@ class _Builder:
         self.describe_clusters()
         complete = self.complete_author_lists()
         self.best_dates = self.most_precise_dates()
+        self.role_dates = self.most_precise_role_dates()
         sections, mentions = [], []
         for r in self.ordered():
             if isinstance(r, Role):

@@ -167,3 +167,64 @@ def _given_subset(short: Cluster, long: Cluster) -> bool:
             if len(wa) >= 2 and len(wb) > len(wa) and wa[-1] == wb[-1] and set(wa[:-1]) < set(wb[:-1]):
                 return True
     return False
+
+
+def paper_ids(doi: str | None, arxiv: str | None) -> dict[str, str]:
+    """The identifiers that decide whether two paper records are one paper (DOI case-folded, arXiv unversioned)."""
+    ids = {}
+    if doi:
+        ids["doi"] = doi.strip().lower().removeprefix("https://doi.org/")
+    if arxiv:
+        ids["arxiv"] = re.sub(r"v\d+$", "", arxiv.strip().lower().removeprefix("arxiv:"))
+    return ids
+
+
+def cluster_papers(papers: list[tuple[str, dict[str, str]]]) -> tuple[list[Cluster], list[int]]:
+    """Group papers given as (title, ids), listed most authoritative first: a shared DOI or arXiv id first,
+    then the same normalised title unless their identifiers conflict. Returns clusters and each paper's cluster."""
+    parent = list(range(len(papers)))
+    ids = [dict(i) for _, i in papers]
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = sorted((find(a), find(b)))
+        if ra != rb:
+            parent[rb] = ra
+            ids[ra] = {**ids[rb], **ids[ra]}
+
+    def conflict(a: int, b: int) -> bool:
+        ia, ib = ids[find(a)], ids[find(b)]
+        return any(ia[k] != ib[k] for k in ia.keys() & ib.keys())
+
+    first: dict[str, int] = {}
+    for i, (_, pid) in enumerate(papers):
+        for scheme, value in pid.items():
+            key = f"{scheme}:{value}"
+            if key in first and not conflict(first[key], i):
+                union(first[key], i)
+            first.setdefault(key, i)
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for i, (title, _) in enumerate(papers):
+        by_title[name_key("paper", title)].append(i)
+    for group in by_title.values():
+        for i in group[1:]:
+            for j in group:
+                if j != i and find(j) != find(i) and not conflict(i, j):
+                    union(i, j)
+                    break
+    roots = sorted({find(i) for i in range(len(papers))})
+    index = {r: n for n, r in enumerate(roots)}
+    clusters = [Cluster(n, set(), [], ["paper"]) for n in range(len(roots))]
+    membership = []
+    for i, (title, pid) in enumerate(papers):
+        c = clusters[index[find(i)]]
+        membership.append(c.id)
+        if title not in c.names:
+            c.names.append(title)
+        c.keys |= {"o:" + name_key("paper", title)} | {f"{k}:{v}" for k, v in pid.items()}
+    return clusters, membership

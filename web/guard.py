@@ -4,6 +4,9 @@
   before the app sees it (web/server.py sets the same limit there); a long SPARQL query goes in a POST body.
 - A body longer than the setting max_query_bytes is refused with 413 before anything reads it (Flask's
   MAX_CONTENT_LENGTH, set by create_app, also stops a body sent without a length).
+- A query string with raw bytes that are not UTF-8 (a client that did not percent-encode them) is read as if
+  they were percent-encoded: each becomes U+FFFD, as werkzeug reads an encoded invalid byte, instead of an error
+  deep inside the request.
 - Every SPARQL query slot of this worker taken (kg.limits.Busy): 503 with `Retry-After`.
 - Headers: a Content-Security-Policy allowing scripts, styles, fonts and connections only from the site itself, so
   no inline script runs (a `<script type="application/ld+json">` is a data block, which CSP does not govern; the
@@ -14,6 +17,8 @@
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
@@ -51,6 +56,7 @@ HEADERS = {
 def register(app: Flask) -> None:
     """Install the guard on an app: limits before each request, headers after, the busy answer."""
     limit = app.config["KG_SETTINGS"].max_query_bytes
+    app.wsgi_app = _utf8_query_string(app.wsgi_app)
 
     @app.before_request
     def _limits() -> None:
@@ -78,6 +84,20 @@ def register(app: Flask) -> None:
         headers = dict(rest[0]) if rest else {}
         headers["Retry-After"] = str(exc.retry_after)
         return body, status, headers
+
+
+def _utf8_query_string(wsgi_app):
+    """WSGI middleware: percent-encode the bytes of a query string that is not valid UTF-8."""
+    def middleware(environ, start_response):
+        raw = environ.get("QUERY_STRING", "")
+        if not raw.isascii():
+            data = raw.encode("latin-1", "replace")  # WSGI strings carry bytes as latin-1
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                environ["QUERY_STRING"] = quote(data, safe="=&;%+/?:@,$!*'()~-._")
+        return wsgi_app(environ, start_response)
+    return middleware
 
 
 __all__ = ["register", "CSP", "HEADERS", "MAX_URL"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from flask import Blueprint, make_response, redirect, render_template
 
 from kg import iris
@@ -114,6 +115,15 @@ def profile_page_jsonld(iri: str, url: str | None = None) -> dict | None:
 # ---------------------------------------------------------------- /id/{kind}/{slug}
 
 
+def _is_iri(text: str) -> bool:
+    """Whether text is an IRI at all: a slug with `<` or a lone `%` makes none, so names nothing (404)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 @bp.get("/id/<kind>/<name>")
 def resource(kind: str, name: str):
     """One resource, by suffix or by Accept; 301 for an old IRI, 404/406 in the negotiated type."""
@@ -131,7 +141,7 @@ def resource(kind: str, name: str):
         response = redirect(location, 301)
         response.vary.add("Accept")
         return response
-    view = resource_view(iri) if kind in iris.KINDS else None
+    view = resource_view(iri) if kind in iris.KINDS and _is_iri(iri) else None
     if view is None:
         response = error_as(offer, 404, "Not Found", str(ResourceNotFound(kind, slug)))
         if negotiated:

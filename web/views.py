@@ -80,6 +80,9 @@ class OwnerView:
     description: str | None = None
     url: str | None = None
     name_lang: str | None = None
+    interests: tuple[tuple[str, str | None], ...] = ()
+    location: str | None = None
+    profiles: tuple[str, ...] = ()
 
 
 def owner_view(lang: str) -> OwnerView | None:
@@ -92,11 +95,17 @@ def owner_view(lang: str) -> OwnerView | None:
         return i18n.pick_literal([r.get(name) for r in found], lang)
     name = pick("name")
     iri = val(found[0], "owner") or ""
+    links = rows("owner-links")
+    interests = tuple(dict.fromkeys((val(r, "topicName") or slug_of(val(r, "topic")) or "", href(val(r, "topic")))
+                                    for r in links if val(r, "topic")))
+    locations = sorted({val(r, "location") or "" for r in links if val(r, "location")}, key=lambda t: (-len(t), t))
+    profiles = tuple(dict.fromkeys(link(val(r, "link")) for r in links if link(val(r, "link"))))
     return OwnerView(
         iri=iri, name=name.value if name is not None else (slug_of(iri) or iri), href=href(iri),
         pronouns=getattr(pick("pronouns"), "value", None), job_title=getattr(pick("jobTitle"), "value", None),
         description=getattr(pick("description"), "value", None), url=link(val(found[0], "url")),
-        name_lang=getattr(name, "language", None),
+        name_lang=getattr(name, "language", None), interests=interests,
+        location=locations[0] if locations else None, profiles=profiles,  # type: ignore[arg-type]
     )
 
 

@@ -37,6 +37,8 @@ graph), with the importer that knows its format (homepage, bibtex, resume) named
   `redirect` or `url` as its URL, `github` ("user/repo" or a URL) as its repository; the owner, when named, is a
   member.
 - `_news/*.md`: left out, with a warning each: the graph has no model for news items.
+- a `.json` file at the site's top (an ORCID record, a Zotero export dropped there): left out with a warning, as
+  everything in the site is the site's; such files belong next to the site folder.
 Everything else (layouts, blog posts, assets) belongs to the theme or the blog and is not read.
 """
 
@@ -80,8 +82,9 @@ SOCIAL_URLS: dict[str, str] = {  # socials key -> profile URL template
 }
 SOCIAL_IDENTIFIERS = {"orcid_id": "orcid", "wikidata_id": "wikidata"}
 RENDERCV_NETWORKS: dict[str, str] = {  # RenderCV social network -> profile URL template
-    "linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}", "gitlab": "https://gitlab.com/{}",
-    "x": "https://x.com/{}", "twitter": "https://twitter.com/{}", "researchgate": "https://www.researchgate.net/profile/{}",
+    "linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}",
+    "gitlab": "https://gitlab.com/{}", "x": "https://x.com/{}", "twitter": "https://twitter.com/{}",
+    "researchgate": "https://www.researchgate.net/profile/{}",
     "google scholar": "https://scholar.google.com/citations?user={}", "youtube": "https://www.youtube.com/@{}",
     "stackoverflow": "https://stackoverflow.com/users/{}", "imdb": "https://www.imdb.com/name/{}",
 }
@@ -189,6 +192,8 @@ def _text(value: object) -> str | None:
 
 @dataclass
 class _Site:
+    """One site being read: what the config says (owner's name, site address) is used by the files after it."""
+
     folder: Path
     prefix: str  # the folder's path relative to the content folder, with a trailing slash (or "")
     owner_name: str = ""
@@ -213,6 +218,9 @@ class _Site:
             self.read_project(project)
         for news in sorted((self.folder / "_news").glob("*.md")):
             self.read_news(news)
+        for stray in sorted(self.folder.glob("*.json")):  # an ORCID record or a Zotero export dropped in the repo
+            self.records.append(Warning_("not read: a file inside the al-folio site; put ORCID records and CSL-JSON "
+                                         "files next to the site folder", Origin(self.rel(stray))))
         return self.records
 
     # -- owner ----------------------------------------------------------------------------------------------
@@ -240,8 +248,10 @@ class _Site:
                     self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
                     self.site_url = self.site_url.rstrip("/")
                     owner.url = self.site_url + "/"
-            for key, value in config.items():
-                value = _text(value)
+            for key, raw in config.items():
+                value = _text(raw)
+                if isinstance(raw, _Obj) and re.match(r"^https?://", _text(raw.get("url")) or ""):
+                    owner.same_as.append(_text(raw["url"]))  # a custom social: logo, title, url
                 if not value:
                     continue
                 if key in SOCIAL_IDENTIFIERS:
@@ -307,7 +317,8 @@ class _Site:
             return
         for other in [yml, *jsons]:
             if other != chosen and other.is_file():
-                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}", Origin(self.rel(other))))
+                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
+                                             Origin(self.rel(other))))
         rel = self.rel(chosen)
         if chosen.suffix == ".json":
             self.records.extend(resume.parse(_read_text(chosen, rel), rel))

@@ -268,7 +268,7 @@ class _Reader:
         summaries = self.arr(group, "work-summary", "works.group")
         if not summaries:
             raise self.error(group.line, "a works group has no work-summary")
-        summary, line = max(summaries, key=lambda s: _display_index(s[0]))
+        summary, _ = max(summaries, key=lambda s: _display_index(s[0]))
         origin = Origin(self.rel, summary.line)
         title_node = self.obj(summary, "title", "work-summary")
         title = self.text(title_node, "title", "work-summary.title") if title_node is not None else None

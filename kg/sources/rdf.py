@@ -78,7 +78,10 @@ def _triples(data: str, fmt: str, rel: str) -> list[tuple]:
     except Exception as exc:  # rdflib's parsers raise many kinds (ValueError, KeyError, TypeError...)
         raise SourceError(rel, None, f"cannot parse {fmt}: {exc}") from exc
     unique = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
-    return sorted(unique, key=lambda triple: tuple(term.n3() for term in triple))
+    try:
+        return sorted(unique, key=lambda triple: tuple(term.n3() for term in triple))
+    except Exception as exc:  # rdflib lets an invalid IRI through the parser, then refuses to write it
+        raise SourceError(rel, None, f"bad {fmt}: {exc}") from exc
 
 
 def _first_bad_line(data: str, fmt: str) -> int | None:

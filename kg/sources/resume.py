@@ -123,7 +123,8 @@ class _Located:
             return self._array(pos)
         if c == '"':
             return json.decoder.scanstring(self.text, pos + 1)
-        for word, value in (("true", True), ("false", False), ("null", None)):
+        for word, value in (("true", True), ("false", False), ("null", None), ("NaN", float("nan")),
+                            ("Infinity", float("inf")), ("-Infinity", float("-inf"))):  # json.loads takes all
             if self.text.startswith(word, pos):
                 return value, pos + len(word)
         m = self._NUMBER.match(self.text, pos)

@@ -79,8 +79,12 @@ class Site:
         requests = []
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
-            if message.get("method") == "Network.requestWillBeSent":
-                requests.append(message["params"]["request"]["url"])
+            if message.get("method") != "Network.requestWillBeSent":
+                continue
+            params = message["params"]
+            # Requests our pages make (the browser's own chrome:// pages at start-up are not the site's)
+            if params.get("documentURL", "").startswith(self.root) or params["request"]["url"].startswith(self.root):
+                requests.append(params["request"]["url"])
         return console, requests
 
     def open(self, path: str, width: int = 1280, height: int = 900) -> Visit:

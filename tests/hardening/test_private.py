@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import time
 from urllib.parse import quote
 
 import pytest
@@ -220,3 +221,36 @@ def test_the_owner_sees_private_facts_with_the_flag(planted):
                             capture_output=True, text=True, timeout=60)
     assert public.returncode == 0, public.stderr
     assert MARK not in public.stdout.lower()
+
+
+def test_the_update_secret_is_never_logged_nor_echoed(planted_server):
+    """Updates need the secret; it is compared in constant time, and no answer or log line ever holds it."""
+    import inspect
+
+    from web import sparql
+
+    from .conftest import SECRET
+
+    assert "compare_digest" in inspect.getsource(sparql.run_update)
+    url = planted_server.url + "sparql"
+    triple = "<urn:hardening:s> <urn:hardening:p> \"logged?\""
+
+    def update(text: str, token: str | None, form: bool = False) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if form:
+            return requests.post(url, data={"update": text}, headers=headers, timeout=30)
+        headers["Content-Type"] = "application/sparql-update"
+        return requests.post(url, data=text.encode(), headers=headers, timeout=30)
+
+    answers = [update(f"INSERT DATA {{ {triple} }}", SECRET), update(f"DELETE DATA {{ {triple} }}", SECRET, True)]
+    assert [a.status_code for a in answers] == [204, 204]
+    refused = [update(f"INSERT DATA {{ {triple} }}", None), update(f"INSERT DATA {{ {triple} }}", SECRET[:-1]),
+               update(f"INSERT DATA {{ {triple} }}", SECRET + "x"), update("INSERT DATA {", SECRET),
+               update(f"INSERT DATA {{ {triple} }}", "Basic " + SECRET)]
+    assert [a.status_code for a in refused] == [403, 403, 403, 400, 403]
+    for response in answers + refused:
+        assert SECRET not in response.text and SECRET not in str(response.headers)
+    time.sleep(0.5)
+    log = planted_server.log_text()
+    assert "POST /sparql" in log  # the log is there, and records these requests
+    assert SECRET not in log and SECRET[:12] not in log

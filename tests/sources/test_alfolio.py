@@ -57,7 +57,7 @@ def test_owner_from_config_and_socials(records: list) -> None:
     (socials,) = _from(records, Owner, "_data/socials.yml")
     assert socials.name == "" and socials.identifiers == {"orcid": "0000-0002-1825-0097", "wikidata": "Q4115189"}
     assert socials.same_as == ["https://github.com/ivarga", "https://scholar.google.com/citations?user=Qx7bW2kAAAAJ",
-                               "https://ecoevo.social/@ivarga"]
+                               "https://ecoevo.social/@ivarga", "https://riverlab.lakeshore.example.edu/"]
     assert not any(o.email_obfuscated for o in _of(records, Owner))
 
 
@@ -144,7 +144,8 @@ def test_project_description_from_the_body(site: Path) -> None:
 def test_news_left_out_with_warnings(records: list) -> None:
     news = [w for w in _of(records, Warning_) if w.origin.path.startswith("_news/")]
     assert [(w.origin.path, w.message[:26]) for w in news] == [
-        ("_news/announcement_1.md", "news item of 2023-08-28 le"), ("_news/announcement_2.md", "news item of 2024-05-02 le")]
+        ("_news/announcement_1.md", "news item of 2023-08-28 le"),
+        ("_news/announcement_2.md", "news item of 2024-05-02 le")]
 
 
 RESUME = """{
@@ -262,7 +263,8 @@ def test_site_inside_a_content_folder(tmp_path: Path) -> None:
     [
         ("_config.yml", "first_name: Ilse\nlast_name: [Varga\n", 3, "bad YAML"),
         ("_data/cv.yml", "- title: Education\n  type: time_table\n  contents:\n    - title: PhD\n"
-                         "      institution: Halden Technical University\n      year: sometime\n", 6, "unreadable date"),
+                         "      institution: Halden Technical University\n      year: sometime\n", 6,
+         "unreadable date"),
         ("_data/cv.yml", "- title: Education\n  contents: PhD\n", 2, "must be a list"),
         ("_data/cv.yml", "title: Education\n", 1, "a list of sections"),
         ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
@@ -292,3 +294,11 @@ def test_builds_and_validates(tmp_path: Path) -> None:
           ?p a schema:ScholarlyArticle ; schema:author ?o }"""))
     assert (int(rows[0]["owners"].value), int(rows[0]["papers"].value)) == (1, 5)
     assert any("news item" in w for w in report.warnings)
+
+
+def test_json_dropped_in_the_site_is_not_read_but_warned(site: Path) -> None:
+    (site / "me.orcid.json").write_text('{"orcid-identifier": {"path": "0000-0002-1825-0097"}}')
+    records = read_content(site)
+    assert not any(getattr(r, "origin", None) and r.origin.path == "me.orcid.json" and not isinstance(r, Warning_)
+                   for r in records)
+    assert any(isinstance(r, Warning_) and r.origin.path == "me.orcid.json" for r in records)

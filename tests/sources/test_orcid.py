@@ -203,12 +203,6 @@ def test_record_alone_builds_and_validates(tmp_path: Path) -> None:
     assert store.query(ask)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kg.build writes each source's dates of a role as they are: the CV's 2016 and ORCID's 2016-09 for the same "
-    "PhD give the role two schema:startDate values, which the SHACL shapes refuse ('More than one start date'); "
-    "likewise a paper titled differently in the bibliography and in ORCID gets two schema:name. The builder "
-    "should keep, per role and per paper, the most precise agreeing date (as it already does for paper dates) "
-    "and one title."))
 def test_alfolio_site_with_orcid_record_builds(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(ALFOLIO, content / "site")

@@ -6,8 +6,6 @@ iD), and over the bundled profile (which has none of these).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kg.settings import PROJECT_ROOT, load_settings
