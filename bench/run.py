@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -181,7 +182,7 @@ class Proc:
                 self.process.wait(timeout=10)
 
 
-def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: float = 900, env=None) -> Proc:
+def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: float = 600, env=None) -> Proc:
     logfile = (logs / f"{name}.log").open("wb")
     process = subprocess.Popen(cmd, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
                                env={**os.environ, **(env or {})}, cwd=ROOT)
@@ -190,12 +191,17 @@ def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: 
         if process.poll() is not None:
             raise RuntimeError(f"{name} exited: see {logs / (name + '.log')}")
         try:
-            with urllib.request.urlopen(url + probe, timeout=5) as response:
-                if response.status < 500:
-                    break
+            with urllib.request.urlopen(url + probe, timeout=5):
+                break
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                os.killpg(process.pid, signal.SIGTERM)
+                raise RuntimeError(f"{name} answers {exc.code} at {probe}") from None
+            time.sleep(0.3)
         except (OSError, urllib.error.URLError):
             time.sleep(0.3)
     else:
+        os.killpg(process.pid, signal.SIGTERM)
         raise RuntimeError(f"{name} did not start within {timeout:.0f} s")
     proc = Proc(name, url, process)
     proc.extra["start_s"] = round(time.monotonic() - started, 1)
@@ -204,9 +210,12 @@ def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: 
 
 def rss_mib(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MiB."""
-    total, todo = 0, [pid]
+    total, todo, seen = 0, [pid], set()
     while todo:
         p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
         try:
             status = Path(f"/proc/{p}/status").read_text()
             total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
@@ -335,7 +344,7 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
                     dst.write(line[: line.rstrip().rfind(b" <")] + b" .\n")
             port = free_port()
             rdf = start("rdflib", ["rdflib-endpoint", "serve", str(union), "--host", "127.0.0.1", "--port",
-                                   str(port)], f"http://127.0.0.1:{port}", "/sparql?query=ASK%7B%7D", logs)
+                                   str(port)], f"http://127.0.0.1:{port}", "/?query=ASK%7B%7D", logs)
             procs.append(rdf)
 
         person = counts["person"]
@@ -382,7 +391,7 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
             measure(results, size, label, "oxigraph serve", f"{oxs.url}/query?{encoded}", args.duration,
                     json_accept)
             if rdf is not None and name != "search":
-                measure(results, size, label, "rdflib-endpoint", f"{rdf.url}/sparql?{encoded}",
+                measure(results, size, label, "rdflib-endpoint", f"{rdf.url}/?{encoded}",
                         min(args.duration, 5), json_accept)
         for label, path in pages.items():
             measure(results, size, label, "kg serve", kg.url + path, args.duration, {"Accept": "text/html"})

@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from kg.errors import BadParameter
 from kg.formats import RDF_FORMATS
-from web import i18n, views
-from web.cache import app_store, cached, stamp
+from web import i18n, pictures, views
+from web.cache import app_base, app_store, cached, stamp
 from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable
 
 bp = Blueprint("pages", __name__)
@@ -68,7 +68,9 @@ def home():
     if view.owner is None:
         return _page("home.html", view)
     links = [(f"{view.owner.href}.{f.suffix}", Offer(f.name, f.media_type, f.suffix)) for f in RDF_FORMATS]
-    return _page("home.html", view, alternates_of=links, jsonld=views.home_jsonld(view, request.url_root))
+    # the page's address is the base IRI (not the request's Host header, which a client chooses)
+    jsonld = cached(("pages", "home-jsonld"), lambda: views.home_jsonld(view, app_base()))
+    return _page("home.html", view, alternates_of=links, jsonld=jsonld)
 
 
 @bp.get("/portrait.svg")
@@ -77,9 +79,7 @@ def portrait():
     lang = i18n.current_language()
     owner = cached(("pages", "owner", lang), lambda: views.owner_view(lang))
     name = owner.name if owner else "?"
-    from web.pictures import portrait as draw
-
-    body = draw(name, i18n.translate(lang, "home.portrait_alt", name=name))
+    body = pictures.portrait(name, i18n.translate(lang, "home.portrait_alt", name=name))
     response = make_response(body)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     version, built_at = stamp()
@@ -101,7 +101,7 @@ def papers(suffix: str | None = None):
     view = cached(("pages", "papers", lang, topic, coauthor), lambda: views.papers_view(lang, topic, coauthor))
     links = alternates("/papers", PAPERS_OFFERS, offer)
     if offer is not HTML:
-        body = views.papers_jsonld(view, request.url_root) if offer is JSONLD else views.papers_bibtex(view)
+        body = views.papers_jsonld(view, app_base()) if offer is JSONLD else views.papers_bibtex(view)
         response = make_response(body)
         version, built_at = stamp()
         response = finish(response, offer=offer, version=f"{version}-{topic}-{coauthor}", built_at=built_at,

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
 from markupsafe import Markup
 
 from kg.formats import RDF_FORMATS
@@ -278,11 +279,12 @@ def project_views(owner: str | None) -> list[ProjectView]:
 
 def network_view(owner: OwnerView, lang: str) -> tuple[list[CoauthorView], Markup, int]:
     """The co-authors (coauthors query) and the picture of their network (coauthor-network query)."""
+    found = rows("coauthors")
     people = [CoauthorView(val(r, "name") or slug_of(val(r, "coauthor")) or "?", href(val(r, "coauthor")),
-                           int(val(r, "papers") or 0)) for r in rows("coauthors")]
-    keys = {val(r, "coauthor"): True for r in rows("coauthors")}
-    nodes = [pictures.Node(val(r, "coauthor") or "", val(r, "name") or slug_of(val(r, "coauthor")) or "?",
-                           href(val(r, "coauthor")), int(val(r, "papers") or 0)) for r in rows("coauthors")]
+                           int(val(r, "papers") or 0)) for r in found]
+    nodes = [pictures.Node(val(r, "coauthor") or "", person.name, person.href, person.papers)
+             for r, person in zip(found, people)]
+    keys = {n.key for n in nodes}
     edges = [pictures.Edge(val(r, "a") or "", val(r, "b") or "", int(val(r, "papers") or 0))
              for r in rows("coauthor-network") if val(r, "a") in keys and val(r, "b") in keys]
     if not nodes:
@@ -660,7 +662,7 @@ def version_facts(version: VersionView) -> dict[tuple, hist.Fact]:
         obj = r.get("object")
         triples.append({"subject": val(r, "subject"), "predicate": val(r, "predicate"), "object": val(r, "object"),
                         "subjectName": val(r, "subjectName"), "objectName": val(r, "objectName"),
-                        "objectIsIri": obj is not None and obj.__class__.__name__ == "NamedNode"})
+                        "objectIsIri": isinstance(obj, ox.NamedNode)})
     lines: dict[str, int] = {}
     for r in rows("source-lines", source=version.iri):
         subject, line = val(r, "subject") or "", int(val(r, "line") or 0)

@@ -56,6 +56,8 @@ def requests_(draw, app):
         path = draw(st.sampled_from(["/", "/id/", "/id/person/", "/sparql/", "//", "/%ff%fe", "/id/%c0%af",
                                      "/queries/", "/static/", "/export.", "/.env", "/id/person/a/b/c"])) + \
             draw(st.text(alphabet=string.ascii_letters + "%./-_", max_size=30))
+    if path.startswith("//"):  # the test client would read it as a host; the wire test sends such paths
+        path = "/" + path.lstrip("/")
     params = draw(st.lists(st.tuples(st.one_of(st.sampled_from(KNOWN_PARAMS), st.text(max_size=10)),
                                      st.one_of(odd_text, sparqlish)), max_size=4))
     raw_query = draw(st.one_of(st.none(), st.binary(max_size=60)))
@@ -166,6 +168,10 @@ def raw_request(url: str, request: bytes) -> bytes:
     b"GET / HTTP/1.1\r\nHost: x\r\nAccept: \xff\xfe\r\nConnection: close\r\n\r\n",
     b"GET /papers?topic=%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     b"BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET //. HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET //evil.example/%2e%2e HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET http://other.example/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: \xff\r\nConnection: close\r\n\r\n",
     b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
     b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n",
 ])
