@@ -208,11 +208,13 @@ def planted_server(planted, tmp_path_factory):
     """A real `kg serve` over the planted store, as built; the secret switches updates on."""
     _, store, port = planted
     log = tmp_path_factory.mktemp("planted-log") / "serve.log"
-    server = start_server(store, log, port=port, env={"KG_UPDATE_SECRET": SECRET, "KG_QUERY_TIMEOUT": "2"})
+    server = start_server(store, log, port=port, env={"KG_UPDATE_SECRET": SECRET,
+                                                             "KG_QUERY_TIMEOUT": str(LIVE_TIMEOUT)})
     yield server
     server.stop()
 
 
+LIVE_TIMEOUT = 1.5  # query_timeout of the live servers, seconds
 SECRET = "s3cret-QZXUPDATE-token-9f2c"  # the update secret of planted_server; never in its log
 
 
@@ -224,7 +226,7 @@ def planted_app(planted):
     from web import create_app
 
     _, store, port = planted
-    settings = load_settings({"store": store, "port": port, "query_timeout": 2}, environ={})
+    settings = load_settings({"store": store, "port": port, "query_timeout": LIVE_TIMEOUT}, environ={})
     app = create_app(settings, EmbeddedStore(store))
     app.config["TESTING"] = True
     return app
