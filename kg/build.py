@@ -403,6 +403,8 @@ class _Builder:
                 g.add((slot, SCHEMA.author, author))
         if p.truncated and authority:
             g.add((s, RDF.type, KG.TruncatedAuthorList))
+        if p.selected:
+            g.add((s, RDF.type, KG.SelectedPaper))
         if p.category:
             topic = self.arxiv_topic(g, p.category, p.origin)
             g.add((s, SCHEMA.about, topic))
@@ -590,6 +592,7 @@ TYPE_RULES = {
     SCHEMA.OrganizationRole: (SCHEMA.Role,),
     KG.Authorship: (SCHEMA.Role,),
     KG.TruncatedAuthorList: (SCHEMA.ScholarlyArticle,),
+    KG.SelectedPaper: (SCHEMA.ScholarlyArticle,),
     SCHEMA.Thesis: (SCHEMA.CreativeWork,),
     SCHEMA.ScholarlyArticle: (FOAF.Document,),
 }

@@ -139,3 +139,9 @@ def test_importer_warnings_are_reported_with_their_place():
 def test_no_owner_is_an_error():
     with pytest.raises(ValueError, match="no owner"):
         build_graph([SourceDocument(LISTING, "listing", "text/plain")], BASE)
+
+
+def test_selected_papers_are_marked():
+    built = build(paper("Counting Carbon", "Alex Hernandez-Garcia", selected=True), paper("Other", "Alex Hernandez-Garcia", line=4))
+    selected = {s for s, p, o in union(built) if p == RDF.type and o == KG.SelectedPaper}
+    assert selected == {URIRef(f"{BASE}id/paper/counting-carbon")}
