@@ -94,3 +94,29 @@ def test_disjointness_is_declared(ontology: Graph):
 def test_vocabulary_copy_is_unmodified():
     digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
     assert digest(SCHEMA_VOCAB) == digest(SHARED_VOCAB)
+
+
+def test_every_type_the_build_materialises_is_entailed_by_the_ontology():
+    """The builder's inference table says nothing kg.ttl or schema.org's own hierarchy does not."""
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDFS
+
+    from kg.build import TYPE_RULES
+
+    g = Graph()
+    g.parse(KG_ONTOLOGY)
+    g.parse(SCHEMA_VOCAB)
+    supers = {}
+
+    def above(cls):
+        if cls not in supers:
+            supers[cls] = set()
+            direct = set(g.objects(cls, RDFS.subClassOf)) | set(g.objects(cls, OWL.equivalentClass)) | set(
+                g.subjects(OWL.equivalentClass, cls))
+            for parent in direct:
+                supers[cls] |= {parent} | above(parent)
+        return supers[cls]
+
+    for cls, implied in TYPE_RULES.items():
+        for target in implied:
+            assert target in above(cls), f"{cls} -> {target} is not in the ontology"
