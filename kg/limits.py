@@ -7,8 +7,9 @@ waits for the answer at most `timeout` seconds before killing the child. A kille
 thread still burning a core, no memory still growing, and the worker answers the next request at once.
 
 A small pool, not a fork per query, chosen by measurement (bench/limits_overhead.py, bundled profile, 2 cores): a
-cheap SELECT costs 0.15 ms in-process, 0.2 ms through a pool child, and 5 to 11 ms through a fork per query (forking
-and tearing down a 50-100 MiB Python process is the cost). A pool child holds the data as it was when it was forked,
+cheap SELECT to SPARQL JSON costs 0.12-0.16 ms in-process, 0.3 ms through a pool child, and 9-10 ms through a fork
+per query (forking and tearing down a 50 MiB Python process is the cost); a whole `/sparql` request, 1.2 ms with
+the query in-process, 1.5 ms through the pool. A pool child holds the data as it was when it was forked,
 so each child remembers the store version it was forked at and is replaced, on its next use, once the worker has
 loaded a newer build or update: a query always sees the data the worker serves, old or new, complete. The pool
 grows on demand up to `slots` children (setting max_concurrent_queries); a child that was killed is replaced on
@@ -17,7 +18,8 @@ demand too. The cheap path (named queries, pages) stays in-process and cached; o
 Belts and braces in a child, so a query cannot outlive its limits even if the worker dies: it closes every
 inherited descriptor but its two pipes (a client socket or another child's pipe held open would delay someone
 else's answer), exits when the worker's end of its pipe closes, and runs each query under an alarm and a CPU-time
-limit just past the timeout and under an address-space limit `memory` bytes above what it inherited. And it
+limit just past the timeout and under an address-space limit `memory` bytes above what it inherited, at a lower
+CPU priority than the worker (nice 10), so pages and cheap queries stay quick while expensive ones run. And it
 cannot reach the network: web/sparql.py refuses SERVICE and LOAD before a query gets here, and a child serving an
 embedded store also installs a seccomp filter (Linux, x86-64 and arm64) under which opening an IPv4 or IPv6
 socket fails, so a SERVICE that slipped through could still not fetch anything.
@@ -54,6 +56,7 @@ MiB = 1 << 20
 MAX_BYTES = 64 * MiB  # the largest answer read back from a query process
 MEMORY = 1024 * MiB  # how much more memory a query process may map than it inherited
 RETRY_AFTER = 1  # seconds a client is told to wait when every query slot is taken
+NICENESS = 10  # query processes run at a lower CPU priority than the worker
 _HEADER = struct.Struct("!Q")
 # What evaluating a query raises for a query that cannot be answered (as opposed to a bug of ours): a 400.
 _QUERY_FAILURES = (OSError, RuntimeError, ValueError, SyntaxError, TypeError)
@@ -77,8 +80,11 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Any) -> "Limits":
-        """The limits the settings name (query_timeout, max_concurrent_queries)."""
-        return cls(timeout=settings.query_timeout, slots=settings.max_concurrent_queries)
+        """The limits the settings name: query_timeout; max_concurrent_queries, but never more than the worker's
+        threads less one, so that a thread is always left for pages however many queries arrive at once."""
+        threads = getattr(settings, "threads", 0) or 0
+        slots = settings.max_concurrent_queries if threads <= 1 else min(settings.max_concurrent_queries, threads - 1)
+        return cls(timeout=settings.query_timeout, slots=max(1, slots))
 
 
 class _Lost(Exception):
@@ -413,6 +419,10 @@ def _confine(keep: tuple[int, ...], limits: Limits) -> None:
         last = fd
     os.closerange(last + 1, _max_fd())
     gc.disable()  # refcounting frees the rows; a collection would only copy pages shared with the worker
+    try:
+        os.nice(NICENESS)  # an expensive query yields the CPU to the workers answering pages and cheap queries
+    except OSError:
+        pass
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2,
                 signal.SIGWINCH, signal.SIGALRM, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)

@@ -87,9 +87,9 @@ def build(settings: Settings) -> BuildReport:
     report = {"warnings": built.warnings, "problems": [p.__dict__ for p in problems]}
     attachments = {
         LEDGER: json.dumps({"ledger": {**old_ledger, **built.ledger}, "redirects": redirects}, indent=1).encode(),
-        REPORT: json.dumps(report, indent=1, ensure_ascii=False).encode(),
     }
     public, private = split_private(inner, settings.base)
+    attachments[REPORT] = json.dumps(public_report(report, public, private), indent=1, ensure_ascii=False).encode()
     meta.triples = len({(q.subject, q.predicate, q.object) for q in public})
     meta.graphs = sorted({q.graph_name.value for q in public})
     attachments[PRIVATE] = ox.serialize(private, format=ox.RdfFormat.N_QUADS)
@@ -104,6 +104,23 @@ def split_private(store: ox.Store, base: str) -> tuple[list[ox.Quad], list[ox.Qu
     for quad in store.quads_for_pattern(None, None, None, None):
         (private if is_private_graph(base, quad.graph_name.value) else public).append(quad)
     return public, private
+
+
+def public_report(report: dict, public: list[ox.Quad], private: list[ox.Quad]) -> dict:
+    """The build report without any warning or problem that names a private fact (the report is served on
+    /quality): one holding an IRI or a text (4 characters or more) found only in private graphs is left out."""
+    seen = {t.value for q in public for t in (q.subject, q.predicate, q.object) if not isinstance(t, ox.BlankNode)}
+    secrets = {t.value for q in private for t in (q.subject, q.object)
+               if not isinstance(t, ox.BlankNode) and len(t.value) >= 4} - seen
+    if not secrets:
+        return report
+
+    def clean(item: object) -> bool:
+        text = json.dumps(item, ensure_ascii=False)
+        return not any(secret in text or json.dumps(secret)[1:-1] in text for secret in secrets)
+
+    return {**report, "warnings": [w for w in report["warnings"] if clean(w)],
+            "problems": [p for p in report["problems"] if clean(p)]}
 
 
 def _chain(old: dict[str, str], new: dict[str, str], live: set[str]) -> dict[str, str]:

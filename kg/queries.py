@@ -24,8 +24,10 @@ date default `today` is the current date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +120,28 @@ _load_lock = threading.Lock()
 _loaded: dict[Path, tuple[tuple, dict[str, NamedQuery]]] = {}
 
 
+_RECHECK_SECONDS = 1.0  # the bundled folder is looked at (a glob and two stats per file) at most once a second
+_checked_at: list[float] = [float("-inf")]  # when QUERIES_DIR was last looked at
+
+
 def load_queries(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     """Every named query in folder by name, parsed and checked; cached per folder until a file changes."""
+    if folder is QUERIES_DIR and time.monotonic() - _checked_at[0] < _RECHECK_SECONDS:
+        cached = _loaded.get(_bundled_key())
+        if cached:
+            return cached[1]
+    result = _load_queries(folder)
+    if folder is QUERIES_DIR:
+        _checked_at[0] = time.monotonic()
+    return result
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_key() -> Path:
+    return QUERIES_DIR.resolve()
+
+
+def _load_queries(folder: Path) -> dict[str, NamedQuery]:
     folder = Path(folder).resolve()
     files = sorted(folder.glob("*.rq"))
     stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)

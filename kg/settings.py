@@ -37,7 +37,7 @@ class Settings:
     query_timeout: float = _meta(5.0, "seconds a SPARQL query may run")
     result_limit: int = _meta(10000, "rows a SPARQL SELECT may return")
     max_query_bytes: int = _meta(100_000, "largest query or request body accepted")
-    max_concurrent_queries: int = _meta(8, "arbitrary SPARQL queries run at once per worker before 503")
+    max_concurrent_queries: int = _meta(8, "arbitrary SPARQL queries at once per worker before 503 (at most threads - 1)")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
 
     @property

@@ -6,7 +6,8 @@
   SELECT/ASK as SPARQL JSON (the default for `*/*`), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle (default),
   JSON-LD, N-Triples, RDF/XML; `text/html` as a results table for people. 406 when none is acceptable.
 - Public SPARQL is untrusted input: SERVICE and LOAD are refused (403) before anything runs; queries run in a
-  bounded pool (`max_concurrent_queries`, else 503) under `query_timeout` (503, the query abandoned), and a
+  bounded pool of child processes (`max_concurrent_queries`, else 503) under `query_timeout` (503, the
+  child killed: kg/limits.py), and a
   SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
 - Update operation: POST `application/sparql-update` or form `update=`, only with
   `Authorization: Bearer <update_secret>` when that setting is on; otherwise 403.

@@ -23,7 +23,8 @@ public route.
 - `"private": true` on any item of `work`, `education`, `volunteer`, `awards`, `projects` or `interests` makes
   every record of that item private (Role.private, Entity.private): a position not yet announced, a grant applied for.
 - `basics.phone` is always private (Owner.private_facts["telephone"]), and so is a plain `basics.email` address
-  (Owner.private_facts["email"]); an obfuscated one ("name _at_ host.org") is kept as written.
+  (Owner.private_facts["email"]); the address is also kept as written in Owner.email_obfuscated, which the builder
+  never publishes.
 """
 
 from __future__ import annotations
@@ -271,7 +272,7 @@ class _Reader:
                     interests.append(name)
         email, private = _text(basics, "email"), {}
         if email and _PLAIN_EMAIL.match(email):
-            email, private["email"] = None, email
+            private["email"] = email
         if _text(basics, "phone"):
             private["telephone"] = _text(basics, "phone")
         return Owner(name=_text(basics, "name") or "", origin=self.origin(basics), label=_text(basics, "label"),

@@ -106,7 +106,8 @@ def plant(folder: Path, listener_url: str = "http://127.0.0.1:9/") -> Path:
     with open(folder / "papers.bib", "a", encoding="utf-8") as bib:
         bib.write("\n@article{qzx2026secret,\n  title = {" + PRIVATE_PAPER + "},\n"
                   "  author = {Hernandez-Garcia, Alex and Qzxcoauthor, Hidden},\n  year = {2026},\n"
-                  "  journal = {Qzx Journal},\n  abstract = {Qzx abstract.},\n  private = {true}\n}\n"
+                  "  journal = {Qzx Journal},\n  abstract = {Qzx abstract.},\n  primaryClass = {qzx.XX},\n"
+                  "  private = {true}\n}\n"
                   "\n@misc{qzx2026status,\n  title = {" + STATUS_PAPER + "},\n"
                   "  author = {Hernandez-Garcia, Alex},\n  year = {2026},\n  status = {under review}\n}\n"
                   "\n@article{listener2025,\n  title = {A Public Paper With Remote Links},\n"

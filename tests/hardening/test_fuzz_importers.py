@@ -24,7 +24,8 @@ from kg.settings import BUNDLED_CONTENT, PROJECT_ROOT
 from kg.sources import importers
 
 DATA = PROJECT_ROOT / "tests" / "data"
-SETTINGS = dict(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+SETTINGS = dict(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 25)), deadline=None,
+                suppress_health_check=list(HealthCheck), database=None)
 
 # importer NAME -> (file name it reads, seed documents). RDF gets one entry per syntax.
 SEEDS: dict[str, list[tuple[str, Path | str]]] = {
@@ -39,7 +40,8 @@ SEEDS: dict[str, list[tuple[str, Path | str]]] = {
             ("x.jsonld", PROJECT_ROOT / "tests" / "sources" / "data" / "sample.jsonld"),
             ("x.nt", '<urn:a> <https://schema.org/name> "A"@en .\n<urn:a> <urn:p> _:b .\n'),
             ("x.nq", '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g> .\n'),
-            ("x.trig", '@prefix s: <https://schema.org/> .\n<urn:g> { <urn:a> s:name "A" ; s:knows [ s:name "B" ] }\n')],
+            ("x.trig", '@prefix s: <https://schema.org/> .\n'
+                       '<urn:g> { <urn:a> s:name "A" ; s:knows [ s:name "B" ] }\n')],
 }
 TOKENS = ["", "\n", "{", "}", "[", "]", '"', "'", ":", ",", "-", "---", "@", "%", "\\", "\\u00", "null", "true",
           "1e999", "-0", "[]", "{}", '"x"', "0", "9999-99-99", "2020-13", "et al.", " · ", "and others", "{{", "}}",

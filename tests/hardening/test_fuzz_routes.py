@@ -14,7 +14,8 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-SETTINGS = dict(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 250)), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+SETTINGS = dict(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None,
+                suppress_health_check=list(HealthCheck), database=None)
 
 KNOWN_PARAMS = ["query", "update", "format", "output", "default-graph-uri", "named-graph-uri", "using-graph-uri",
                 "q", "person", "topic", "paper", "organization", "coauthor", "kind", "date", "version", "source",

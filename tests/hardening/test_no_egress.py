@@ -119,7 +119,8 @@ def hostile_documents(url: str) -> dict[str, str]:
         "resume.json": f'{{"basics": {{"name": "A B", "image": "{url}img.png", "url": "{url}"}}}}',
         "entities.yml": f"entities:\n  - name: X\n    kind: organization\n    url: {url}\n    sameAs: [{url}s]\n",
         "page.md": f"---\nimage: {url}img.png\n---\nI am a researcher at [X Institute]({url}).\n\n![p]({url}p.png)\n",
-        "refs.bib": f"@article{{a,\n title = {{T}},\n author = {{A, B}},\n url = {{{url}}},\n pdf = {{{url}p.pdf}}\n}}\n",
+        "refs.bib": f"@article{{a,\n title = {{T}},\n author = {{A, B}},\n url = {{{url}}},\n"
+                    f" pdf = {{{url}p.pdf}}\n}}\n",
         "prefixed.ttl": f"@prefix r: <{url}> .\nr:a r:b r:c .\n",
     }
 
@@ -191,3 +192,24 @@ def test_a_build_full_of_remote_urls_fetches_nothing(planted, listener):
     assert "Traceback" not in done.stderr
     assert listener.hits == []
     assert Path(store / "current" / "graph.nq").read_text().count(listener.url) >= 3
+
+
+def test_yaml_tags_never_run_code(tmp_path):
+    """Front matter, entities.yml and an al-folio site's YAML are read with the safe loader: a Python tag is an
+    error with its line, never a call."""
+    from kg.sources import alfolio, entities, homepage
+
+    witness = tmp_path / "ran"
+    tag = f'!!python/object/apply:os.system ["touch {witness}"]'
+    for parse in (lambda: homepage.parse(f"---\ntitle: {tag}\n---\nHello.\n", "page.md"),
+                  lambda: entities.parse(f"entities:\n  - name: {tag}\n    kind: thing\n", "entities.yml")):
+        with pytest.raises(SourceError):
+            parse()
+    site = tmp_path / "site"
+    (site / "_pages").mkdir(parents=True)
+    (site / "_config.yml").write_text(f"first_name: {tag}\n", encoding="utf-8")
+    try:
+        alfolio.read_folder(site, "")
+    except SourceError:
+        pass
+    assert not witness.exists()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
@@ -49,9 +51,16 @@ class Crawl:
 
     def __init__(self, url: str):
         self.url = url.rstrip("/")
-        self.http = requests.Session()
+        self.local = threading.local()
+        self.lock = threading.Lock()
         self.found: dict[str, list[str]] = {}
         self.seen = 0
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self.local, "session"):
+            self.local.session = requests.Session()
+        return self.local.session
 
     def get(self, path: str, params: dict | None = None, headers: dict | None = None,
             sent: tuple[str, ...] = ()) -> requests.Response:
@@ -60,17 +69,23 @@ class Crawl:
         self.check(f"GET {path} {params or ''} {headers or ''}", response, sent)
         return response
 
+    def get_all(self, paths: list[tuple[str, dict | None]]) -> list[requests.Response]:
+        """GET each (path, headers), four at a time."""
+        with ThreadPoolExecutor(4) as executor:
+            return list(executor.map(lambda item: self.get(item[0], headers=item[1]), paths))
+
     def post(self, path: str, data, headers: dict, sent: tuple[str, ...] = ()) -> requests.Response:
         response = self.http.post(self.url + path, data=data, headers=headers, timeout=30, allow_redirects=False)
         self.check(f"POST {path} {data!r:.80}", response, sent)
         return response
 
     def check(self, what: str, response: requests.Response, sent: tuple[str, ...]) -> None:
-        self.seen += 1
         assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
         found = leaks(response, sent)
-        if found:
-            self.found[what] = found
+        with self.lock:
+            self.seen += 1
+            if found:
+                self.found[what] = found
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +137,10 @@ def test_no_resource_leaks_in_any_format(crawl, planted):
         if iri.startswith(base + "id/") and "#" not in iri:
             paths.add(iri[len(base):])
     assert len(paths) > 100
-    for path in sorted(paths):
-        for suffix in RESOURCE_SUFFIXES:
-            response = crawl.get(f"/{path}.{suffix}")
-            assert response.status_code in (200, 301, 404), (path, response.status_code)
-        crawl.get(f"/{path}", headers={"Accept": "application/ld+json"})
+    requests_ = [(f"/{path}.{suffix}", None) for path in sorted(paths) for suffix in RESOURCE_SUFFIXES]
+    requests_ += [(f"/{path}", {"Accept": "application/ld+json"}) for path in sorted(paths)]
+    for (path, _), response in zip(requests_, crawl.get_all(requests_)):
+        assert response.status_code in (200, 301, 404), (path, response.status_code)
     assert not crawl.found, crawl.found
 
 
