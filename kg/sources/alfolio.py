@@ -56,6 +56,7 @@ from kg.errors import SourceError
 from kg.records import Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bibtex, homepage, resume
 from kg.sources.resume import _Arr, _Obj
+from kg.sources.text import read_text
 
 NAME = "alfolio"
 YAML_TYPE = "application/yaml"
@@ -126,11 +127,6 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
     return _Site(Path(folder), rel.strip("/") + "/" if rel.strip("/") else "").read()
 
 
-def _read_text(path: Path, rel: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
 
 
 # ---------------------------------------------------------------- YAML with lines
@@ -206,7 +202,7 @@ class _Site:
     def read(self) -> list[Record]:
         self.read_config()
         pages = sorted((self.folder / "_pages").glob("*.md")) if (self.folder / "_pages").is_dir() else []
-        metas = {page: homepage.split_front_matter(_read_text(page, self.rel(page)).replace("\r\n", "\n"),
+        metas = {page: homepage.split_front_matter(read_text(page, self.rel(page)).replace("\r\n", "\n"),
                                                    self.rel(page))[0] for page in pages}
         self.read_about(pages, metas)
         for bib in sorted((self.folder / "_bibliography").glob("*.bib")):
@@ -231,7 +227,7 @@ class _Site:
             if not path.is_file():
                 continue
             rel = self.rel(path)
-            config = _located(_compose(_read_text(path, rel), rel))
+            config = _located(_compose(read_text(path, rel), rel))
             if config is None:
                 continue
             if not isinstance(config, _Obj):
@@ -269,14 +265,14 @@ class _Site:
         about = next((p for p in pages if metas[p].get("layout") == "about" or metas[p].get("permalink") == "/"),
                      None) or next((p for p in pages if p.name == "about.md"), None)
         if about is not None:
-            self.records.extend(homepage.parse(_read_text(about, self.rel(about)), self.rel(about), about.name))
+            self.records.extend(homepage.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
     def read_bibliography(self, path: Path) -> None:
         """A .bib file through the BibTeX importer, with al-folio's own fields added."""
         rel = self.rel(path)
-        text = _read_text(path, rel)
+        text = read_text(path, rel)
         records = bibtex.parse_bibtex(text, rel)
         extras = {entry.key: {f.key.lower(): str(f.value).strip() for f in entry.fields}
                   for entry in bibtexparser.parse_string(text).entries}
@@ -305,7 +301,7 @@ class _Site:
                  if p.is_file()]
         tree = None
         if yml.is_file():
-            tree = _located(_compose(_read_text(yml, self.rel(yml)), self.rel(yml)))
+            tree = _located(_compose(read_text(yml, self.rel(yml)), self.rel(yml)))
         rendercv = isinstance(tree, _Obj) and "cv" in tree
         if cv_format == "jsonresume" and jsons:
             chosen = jsons[0]
@@ -321,7 +317,7 @@ class _Site:
                                              Origin(self.rel(other))))
         rel = self.rel(chosen)
         if chosen.suffix == ".json":
-            self.records.extend(resume.parse(_read_text(chosen, rel), rel))
+            self.records.extend(resume.parse(read_text(chosen, rel), rel))
         elif rendercv:
             self.records.extend(_RenderCV(rel).read(tree["cv"], tree.key_lines["cv"]))
         else:
@@ -332,7 +328,7 @@ class _Site:
     def read_project(self, path: Path) -> None:
         """A project: name, description, URL, repository; the owner as a member."""
         rel = self.rel(path)
-        meta, body, lines = homepage.split_front_matter(_read_text(path, rel).replace("\r\n", "\n"), rel)
+        meta, body, lines = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
         name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
             raise SourceError(rel, 1, "a project page needs a title in its front matter")
@@ -351,7 +347,7 @@ class _Site:
 
     def read_news(self, path: Path) -> None:
         rel = self.rel(path)
-        meta, body, _ = homepage.split_front_matter(_read_text(path, rel).replace("\r\n", "\n"), rel)
+        meta, body, _ = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
         about = _text(meta.get("title")) or _first_paragraph(body) or ""

@@ -22,6 +22,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument
 from kg.sources.listing import MONTHS, is_personal_name
+from kg.sources.text import read_text
 
 NAME = "bibtex"
 MEDIA_TYPE = "application/x-bibtex"
@@ -209,10 +210,7 @@ def parse_bibtex(text: str, rel: str) -> list[Record]:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of a `.bib` file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read BibTeX file: {exc}") from None
+    text = read_text(path, rel)
     return parse_bibtex(text, rel)
 
 

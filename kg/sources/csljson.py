@@ -28,6 +28,7 @@ from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
 from kg.sources.listing import is_personal_name
 from kg.sources.resume import _Arr, _Located, _Obj
+from kg.sources.text import read_text
 
 NAME = "csljson"
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
@@ -94,10 +95,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of a CSL-JSON file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel)
 
 

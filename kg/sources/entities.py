@@ -30,6 +30,7 @@ import yaml
 
 from kg.errors import SourceError
 from kg.records import Alias, Entity, EntityKind, Origin, Record, SourceDocument
+from kg.sources.text import read_text
 
 NAME = "entities"
 FILENAMES = ("entities.yml", "entities.yaml")
@@ -45,10 +46,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """The declared entities and aliases."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel)
 
 

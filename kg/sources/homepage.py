@@ -33,6 +33,7 @@ from markdown_it.token import Token
 
 from kg.errors import SourceError
 from kg.records import Entity, Mention, Origin, Owner, PartialDate, Record, Role, Section, SourceDocument
+from kg.sources.text import read_text
 
 NAME = "homepage"
 SUFFIXES = (".md", ".markdown")
@@ -106,10 +107,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Every record the page states: the document, the owner's facts, sections, mentions, entities and roles."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel, path.name)
 
 

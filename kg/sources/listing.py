@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
+from kg.sources.text import read_text
 
 NAME = "listing"
 MEDIA_TYPE = "text/plain"
@@ -238,12 +239,6 @@ def parse_listing(text: str, rel: str, capture_year: int) -> list[Record]:
     return records
 
 
-def _read_text(path: Path, rel: str) -> str:
-    """The file's UTF-8 text; unreadable files are a SourceError."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read listing: {exc}") from None
 
 
 def read(path: Path, rel: str, *, capture_year: int | None = None) -> list[Record]:
@@ -253,7 +248,7 @@ def read(path: Path, rel: str, *, capture_year: int | None = None) -> list[Recor
     if year is None:
         year = dt.date.today().year
         warnings.append(Warning_(f"no capture year in the file name: year-less dates read as {year}", Origin(rel)))
-    records = parse_listing(_read_text(path, rel), rel, year)
+    records = parse_listing(read_text(path, rel), rel, year)
     return [records[0], *warnings, *records[1:]]
 
 

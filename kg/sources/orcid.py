@@ -32,6 +32,7 @@ from kg.iris import slugify
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources.csljson import clean_arxiv, clean_doi
 from kg.sources.resume import _Arr, _Located, _Obj
+from kg.sources.text import read_text
 
 NAME = "orcid"
 MEDIA_TYPE = "application/vnd.orcid+json"
@@ -75,10 +76,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of an ORCID record file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel)
 
 

@@ -23,6 +23,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from kg.errors import SourceError
 from kg.records import Origin, RdfData, Record, SourceDocument
 from kg.settings import PROJECT_ROOT
+from kg.sources.text import read_text
 
 NAME = "rdf"
 FORMATS: dict[str, tuple[str, str]] = {  # suffix -> (rdflib format, media type)
@@ -45,10 +46,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """The document and its triples."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel, path.suffix.lower())
 
 

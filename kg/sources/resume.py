@@ -38,6 +38,7 @@ from urllib.parse import urlparse
 
 from kg.errors import SourceError
 from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument
+from kg.sources.text import read_text
 
 NAME = "resume"
 
@@ -62,10 +63,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Every record the resume states."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(rel, None, f"cannot read: {exc}") from exc
+    text = read_text(path, rel)
     return parse(text, rel)
 
 
