@@ -210,8 +210,7 @@ def parse_bibtex(text: str, rel: str) -> list[Record]:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of a `.bib` file."""
-    text = read_text(path, rel)
-    return parse_bibtex(text, rel)
+    return parse_bibtex(read_text(path, rel), rel)
 
 
 def matches(path: Path) -> bool:

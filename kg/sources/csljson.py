@@ -27,7 +27,7 @@ from pathlib import Path
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
 from kg.sources.listing import is_personal_name
-from kg.sources.resume import _Arr, _Located, _Obj
+from kg.sources.resume import _Arr, _Obj, load_located
 from kg.sources.text import read_text
 
 NAME = "csljson"
@@ -95,17 +95,12 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of a CSL-JSON file."""
-    text = read_text(path, rel)
-    return parse(text, rel)
+    return parse(read_text(path, rel), rel)
 
 
 def parse(text: str, rel: str) -> list[Record]:
     """The SourceDocument, one Paper per publication item, and a warning for each item left out."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(rel, exc.lineno, f"invalid JSON: {exc.msg}") from exc
-    doc = _Located(text).parse()
+    doc = load_located(text, rel)
     if isinstance(doc, _Obj):  # one item on its own
         items, lines = [doc], [doc.line]
     elif isinstance(doc, _Arr):

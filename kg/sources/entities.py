@@ -46,8 +46,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """The declared entities and aliases."""
-    text = read_text(path, rel)
-    return parse(text, rel)
+    return parse(read_text(path, rel), rel)
 
 
 def parse(text: str, rel: str) -> list[Record]:

@@ -107,8 +107,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Every record the page states: the document, the owner's facts, sections, mentions, entities and roles."""
-    text = read_text(path, rel)
-    return parse(text, rel, path.name)
+    return parse(read_text(path, rel), rel, path.name)
 
 
 def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:

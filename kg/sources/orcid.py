@@ -31,7 +31,7 @@ from kg.errors import SourceError
 from kg.iris import slugify
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources.csljson import clean_arxiv, clean_doi
-from kg.sources.resume import _Arr, _Located, _Obj
+from kg.sources.resume import _Arr, _Obj, load_located
 from kg.sources.text import read_text
 
 NAME = "orcid"
@@ -76,17 +76,12 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Records of an ORCID record file."""
-    text = read_text(path, rel)
-    return parse(text, rel)
+    return parse(read_text(path, rel), rel)
 
 
 def parse(text: str, rel: str) -> list[Record]:
     """Records from the JSON text of an ORCID record."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(rel, exc.lineno, f"invalid JSON: {exc.msg}") from exc
-    doc = _Located(text).parse()
+    doc = load_located(text, rel)
     if not isinstance(doc, _Obj):
         raise SourceError(rel, 1, "an ORCID record is a JSON object")
     return _Reader(rel).read(doc)

@@ -46,8 +46,7 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """The document and its triples."""
-    text = read_text(path, rel)
-    return parse(text, rel, path.suffix.lower())
+    return parse(read_text(path, rel), rel, path.suffix.lower())
 
 
 def parse(text: str, rel: str, suffix: str) -> list[Record]:

@@ -63,17 +63,21 @@ def matches(path: Path) -> bool:
 
 def read(path: Path, rel: str) -> list[Record]:
     """Every record the resume states."""
-    text = read_text(path, rel)
-    return parse(text, rel)
+    return parse(read_text(path, rel), rel)
 
 
-def parse(text: str, rel: str) -> list[Record]:
-    """Records from JSON Resume text; SourceError (with the line) for bad JSON or wrong types."""
+def load_located(text: str, rel: str):
+    """JSON whose objects and arrays know their lines (_Obj, _Arr); SourceError with the line for bad JSON."""
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError(rel, exc.lineno, f"invalid JSON: {exc.msg}") from exc
-    doc = _Located(text).parse()
+    return _Located(text).parse()
+
+
+def parse(text: str, rel: str) -> list[Record]:
+    """Records from JSON Resume text; SourceError (with the line) for bad JSON or wrong types."""
+    doc = load_located(text, rel)
     if not isinstance(doc, _Obj):
         raise SourceError(rel, 1, "a JSON Resume is an object")
     _validate(doc, rel)
