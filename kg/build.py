@@ -12,14 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg import iris
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
 from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
-from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, OWL, PROV, RDF, RDFS, SCHEMA, XSD
+from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
 
 AUTHORITY = {"entities": 0, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
@@ -55,6 +54,12 @@ class Built:
     warnings: list[str] = field(default_factory=list)
     ledger: dict[str, str] = field(default_factory=dict)  # identity key -> IRI, carried from build to build
     redirects: dict[str, str] = field(default_factory=dict)  # old IRI -> current IRI
+
+
+def put(g: Graph, s: URIRef, prop: URIRef, value: str | None, iri: bool = False) -> None:
+    """Add (s, prop, value) when the source gives a value: an IRI or a plain literal."""
+    if value:
+        g.add((s, prop, URIRef(value) if iri else Literal(value)))
 
 
 def coarser(date: PartialDate, best: PartialDate | None) -> bool:
@@ -235,12 +240,9 @@ class _Builder:
         for alt in e.alternate_names:
             if alt != e.name:
                 g.add((s, SCHEMA.alternateName, Literal(alt)))
-        if e.honorific:
-            g.add((s, SCHEMA.honorificPrefix, Literal(e.honorific)))
-        if e.url:
-            g.add((s, SCHEMA.url, URIRef(e.url)))
-        if e.description:
-            g.add((s, SCHEMA.description, Literal(e.description)))
+        put(g, s, SCHEMA.honorificPrefix, e.honorific)
+        put(g, s, SCHEMA.url, e.url, iri=True)
+        put(g, s, SCHEMA.description, e.description)
         if e.parent:
             parent = self.entity_iri("organization", e.parent)
             g.add((s, SCHEMA.parentOrganization, parent))
@@ -276,21 +278,16 @@ class _Builder:
             self.add_name(g, s, o.name)
         for alt in o.alternate_names:
             g.add((s, SCHEMA.alternateName, Literal(alt)))
-        if o.label:
-            g.add((s, SCHEMA.jobTitle, Literal(o.label)))
-        if o.pronouns:
-            g.add((s, SCHEMA.pronouns, Literal(o.pronouns)))
+        put(g, s, SCHEMA.jobTitle, o.label)
+        put(g, s, SCHEMA.pronouns, o.pronouns)
         if o.image:
             if re.match(r"^https?://", o.image):
                 g.add((s, SCHEMA.image, URIRef(o.image)))
             else:
                 self.warn(o.origin, f"image {o.image!r} is a path on the owner's own site; not published")
-        if o.url:
-            g.add((s, SCHEMA.url, URIRef(o.url)))
-        if o.location:
-            g.add((s, SCHEMA.workLocation, Literal(o.location)))
-        if o.summary:
-            g.add((s, SCHEMA.description, Literal(o.summary)))
+        put(g, s, SCHEMA.url, o.url, iri=True)
+        put(g, s, SCHEMA.workLocation, o.location)
+        put(g, s, SCHEMA.description, o.summary)
         for same in o.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
         self.add_identifiers(g, s, o.identifiers)
@@ -322,10 +319,8 @@ class _Builder:
         for prop, date, best in ((SCHEMA.startDate, r.start, best_start), (SCHEMA.endDate, r.end, best_end)):
             if date and not coarser(date, best):
                 g.add((role, prop, date_literal(date)))
-        if r.description:
-            g.add((role, SCHEMA.description, Literal(r.description)))
-        if r.location:
-            g.add((role, SCHEMA.location, Literal(r.location)))
+        put(g, role, SCHEMA.description, r.description)
+        put(g, role, SCHEMA.location, r.location)
         for name in r.supervisors:
             g.add((role, KG.supervisor, self.entity_iri(PERSON, name)))
         for name in r.hosts:
@@ -386,8 +381,7 @@ class _Builder:
             g.add((s, SCHEMA.alternateName, Literal(p.title)))
         if p.date and not coarser(p.date, self.best_dates.get(cid)):
             g.add((s, SCHEMA.datePublished, date_literal(p.date)))
-        if p.abstract:
-            g.add((s, SCHEMA.abstract, Literal(p.abstract)))
+        put(g, s, SCHEMA.abstract, p.abstract)
         authority = complete_lists.get(cid) == p.origin
         for n, a in enumerate(p.authors, start=1):
             kind = "organization" if a.is_organization else PERSON
@@ -414,9 +408,8 @@ class _Builder:
                 g.add((s, SCHEMA.sourceOrganization, org))
             else:
                 self.warn(p.origin, f"affiliation tag {p.affiliation!r} names no known organization")
-        for prop, value in ((SCHEMA.url, p.url), (SCHEMA.codeRepository, p.code_url)):
-            if value:
-                g.add((s, prop, URIRef(value)))
+        put(g, s, SCHEMA.url, p.url, iri=True)
+        put(g, s, SCHEMA.codeRepository, p.code_url, iri=True)
         if p.pdf and p.pdf.startswith(("http://", "https://")):
             g.add((s, SCHEMA.associatedMedia, URIRef(p.pdf)))
         ids = {**p.identifiers, **{k: v for k, v in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)) if v}}
