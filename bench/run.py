@@ -209,22 +209,33 @@ def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: 
 
 
 def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
-    total, todo, seen = 0, [pid], set()
+    """Resident memory of a process and its descendants, in MiB: private (anonymous) memory summed, plus the
+    largest file-backed part once (an on-disk store's pages are the same page cache in every worker)."""
+    anon, files = 0, 0
+    for p in _tree(pid):
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            anon += int(re.search(r"RssAnon:\s+(\d+)", status).group(1))
+            files = max(files, int(re.search(r"RssFile:\s+(\d+)", status).group(1)))
+        except (OSError, AttributeError):
+            pass
+    return round((anon + files) / 1024, 0)
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    todo, seen = [pid], set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
             for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo += [int(c) for c in children]
-        except (OSError, AttributeError):
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
             pass
-    return round(total / 1024, 0)
+    return sorted(seen)
 
 
 def nginx_conf(root: Path, port: int, prefix: Path) -> Path:
@@ -283,8 +294,13 @@ def check(url: str, headers: dict | None = None) -> bytes:
         return response.read()
 
 
+SKIP: set[str] = set()
+
+
 def measure(results: list, size: str, target: str, server: str, url: str, duration: float,
             headers: dict | None = None) -> None:
+    if target in SKIP or target.removeprefix("named query ") in SKIP:
+        return
     try:
         check(url, headers)  # warm: the first answer fills the caches
         rps, p50, p95, p99, errors = wrk(url, duration, headers)
@@ -360,6 +376,7 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
         static_root = workdir / f"static-{size}"
         shutil.rmtree(static_root, ignore_errors=True)
         static_paths = {}
+        pages = {label: path for label, path in pages.items() if label not in SKIP}
         for label, path in pages.items():
             target = static_root / (f"page{len(static_paths)}" + (".ttl" if path.endswith(".ttl") else ".html"))
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -370,11 +387,11 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
             prefix = workdir / f"nginx-{size}"
             prefix.mkdir(exist_ok=True)
             static = start("nginx", ["nginx", "-c", str(nginx_conf(static_root, port, prefix)), "-p", str(prefix)],
-                           f"http://127.0.0.1:{port}", static_paths["home page"], logs)
+                           f"http://127.0.0.1:{port}", next(iter(static_paths.values())), logs)
         else:
             static = start("static", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                       "--directory", str(static_root)], f"http://127.0.0.1:{port}",
-                           static_paths["home page"], logs)
+                           next(iter(static_paths.values())), logs)
         procs.append(static)
 
         queries = load_queries()
@@ -448,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rdflib-max", type=int, default=1_000_000, help="largest size rdflib-endpoint serves")
     parser.add_argument("--scan-max", type=int, default=10_000_000, help="largest size for the SPARQL scan timing")
+    parser.add_argument("--skip", default="", help="comma-separated targets to leave out, e.g. 'publication list'")
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) and a JSON of the figures here")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -455,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("oxigraph"):
         parser.error("needs the Oxigraph server: pip install oxigraph (or pip install -e '.[bench]')")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    SKIP.update(t.strip() for t in args.skip.split(",") if t.strip())
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     results: list[Result] = []
     facts: dict = {}
