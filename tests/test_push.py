@@ -20,7 +20,8 @@ NAME = ox.NamedNode("https://schema.org/name")
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
-    running = Servers.shared(tmp_path_factory)
+    """Servers of this module's own: pushes here replace whole datasets, which other modules' servers serve."""
+    running = Servers(tmp_path_factory.mktemp("push-servers"))
     yield running
     running.stop()
 

@@ -33,7 +33,8 @@ KNOWN_GAPS = {
         "paper-authors": BOOLEANS,
         "publications": BOOLEANS,
         "organization-people[values]": "Virtuoso 7.2 returns no rows for `?x (p|^q)* <iri>` (an alternative "
-                                       "under a zero-or-more path with one end bound)",
+                                       "under a zero-or-more path with one end bound); not strict: after other "
+                                       "datasets were pushed to the same server it sometimes answers",
         "profile-as-of": "Virtuoso 7.2 drops the roles of the UNION branch with GRAPH ?version and FILTER NOT EXISTS",
         "owner-roles": "Virtuoso 7.2 does not answer `BIND (EXISTS { ... } AS ?v)` after OPTIONALs (no rows, or "
                        "it runs until its time limit); OPTIONAL { ... BIND (true AS ?v) } works",
@@ -98,7 +99,7 @@ def gap(request, backend_name: str, query_name: str, variant: str) -> None:
     gaps = KNOWN_GAPS.get(backend_name, {})
     reason = gaps.get(query_name) or gaps.get(f"{query_name}[{variant}]")
     if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+        request.applymarker(pytest.mark.xfail(reason=reason, strict="not strict" not in reason))
 
 
 BY_TYPE = {"string": "climate", "date": "2023-06-01", "integer": "2", "kind": "person"}
@@ -135,8 +136,13 @@ def test_resource_views_match(backend, store):
 
     _, other = backend
     owner = owner_of(store)
-    for text in (describe.Q_OUT, describe.Q_IN, describe.Q_OWNED, describe.Q_IN_ROLES, describe.Q_TRIPLES):
+    for text in (describe.Q_OUT, describe.Q_IN, describe.Q_OWNED, describe.Q_IN_ROLES, describe.Q_STATEMENTS,
+                 describe.Q_OWNED_STATEMENTS):
         assert rows(other.query(text, {"r": owner})) == rows(store.query(text, {"r": owner}))
+    names = describe.Q_NAMES % str(owner)
+    assert rows(other.query(names)) == rows(store.query(names))
+    assert set(describe.Describer(other, store.meta.base).triples(owner.value)) == set(
+        describe.Describer(store, store.meta.base).triples(owner.value))
     assert rows(other.query(describe.Q_SOURCES)) == rows(store.query(describe.Q_SOURCES))
 
 

@@ -72,17 +72,12 @@ SELECT ?r ?n ?p ?holder ?hp ?g ?name ?roleName ?start ?end ?position ?date WHERE
   OPTIONAL {{ ?holder <{S}datePublished> ?date }}
 }}"""
 
-Q_TRIPLES = f"""
-CONSTRUCT {{ ?r ?p ?o . ?n ?np ?no . ?l <{NAME}> ?label . }}
-WHERE {{
-  {{ ?r ?p ?o }}
-  UNION
-  {{ ?r ?link ?n . FILTER {_OWNED} ?n ?np ?no }}
-  UNION
-  {{ ?r ?link ?l . FILTER (?link != <{RDF_TYPE}>) ?l <{NAME}> ?label }}
-  UNION
-  {{ ?r ?link ?n . FILTER {_OWNED} ?n ?nlink ?l . FILTER (?nlink != <{RDF_TYPE}>) ?l <{NAME}> ?label }}
-}}"""
+# The RDF of a resource in three steps: a join of "what it links" with every name in the store makes Oxigraph's
+# planner scan all names (8 s for one person at 1 million triples); naming the linked nodes in VALUES takes 10 ms.
+Q_STATEMENTS = "SELECT ?r ?p ?o WHERE { ?r ?p ?o }"
+Q_OWNED_STATEMENTS = f"""
+SELECT ?r ?n ?np ?no WHERE {{ ?r ?link ?n . FILTER {_OWNED} ?n ?np ?no }}"""
+Q_NAMES = f"SELECT ?l ?label WHERE {{ VALUES ?l {{ %s }} ?l <{NAME}> ?label }}"
 
 Q_SOURCES = """
 SELECT ?g ?file WHERE {
@@ -467,7 +462,17 @@ class Describer:
     # RDF ------------------------------------------------------------------
     def triples(self, iri: str) -> list[ox.Triple]:
         """The RDF of a resource: its statements, its own nodes' statements, and the names of what they link."""
-        return list(dict.fromkeys(self.store.query(Q_TRIPLES, {"r": ox.NamedNode(iri)})))
+        r = ox.NamedNode(iri)
+        triples = [ox.Triple(r, row["p"], row["o"]) for row in self.store.query(Q_STATEMENTS, {"r": r})]
+        triples += [ox.Triple(row["n"], row["np"], row["no"])
+                    for row in self.store.query(Q_OWNED_STATEMENTS, {"r": r})]
+        linked = sorted({t.object.value for t in triples
+                         if isinstance(t.object, ox.NamedNode) and t.predicate.value != RDF_TYPE})
+        if linked:
+            values = " ".join(str(ox.NamedNode(i)) for i in linked)  # terms serialized by pyoxigraph, not pasted
+            name = ox.NamedNode(NAME)
+            triples += [ox.Triple(row["l"], name, row["label"]) for row in self.store.query(Q_NAMES % values)]
+        return list(dict.fromkeys(triples))
 
 
 def resource_iris(store: GraphStore, base: str, kinds: Iterable[str] | None = None) -> list[str]:
