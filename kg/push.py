@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, Push, add_credentials,
                        parse_answer, read_push)
-from kg.store import UPDATES_GRAPH, BuildMeta, current_build
+from kg.store import UPDATES_GRAPH, BuildMeta, current_build, updated_triples
 
 CHUNK_TRIPLES = 50_000  # triples per Graph Store Protocol request
 TEXT_ATTACHMENTS = ("ledger.json", "report.json")
@@ -257,18 +257,7 @@ def apply_update(client: Client, current: Push, sparql: str) -> None:
     base = current.meta.base
     updates, union = base + UPDATES_GRAPH, current.union_graph
     old = _graph_triples(client, updates) if updates in current.graphs else set()
-    scratch = ox.Store()
-    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in old)
-    try:
-        scratch.update(sparql)
-    except SyntaxError as exc:
-        raise QueryError(str(exc)) from None
-    except OSError as exc:
-        raise QueryError(f"update failed: {exc}", status=400) from None
-    if any(True for _ in scratch.named_graphs()):
-        raise QueryError("an update may write only to the default graph (kept as the updates graph)", 403)
-    new = {ox.Triple(q.subject, q.predicate, q.object)
-           for q in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    new = updated_triples(old, sparql)
     added, removed = new - old, old - new
     if any(isinstance(x, ox.BlankNode) for t in added | removed for x in (t.subject, t.object)):
         raise QueryError("updates with blank nodes cannot be applied to a SPARQL server; use IRIs", 400)

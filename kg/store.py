@@ -175,23 +175,11 @@ class EmbeddedStore(GraphStore):
     def update(self, sparql: str) -> None:
         """Apply an update to a scratch copy of the updates graph, then persist that graph alone."""
         graph = ox.NamedNode(self.meta.base + UPDATES_GRAPH)
-        scratch = ox.Store()
         updates = self.store_dir / "updates.nq"
         with _file_lock(self.store_dir / "updates.lock"):
-            if updates.exists():
-                scratch.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                               for q in ox.parse(path=str(updates), format=ox.RdfFormat.N_QUADS))
-            # The updates graph is the scratch store's default graph: an update sees and changes only it.
-            try:
-                scratch.update(sparql)
-            except SyntaxError as exc:
-                raise QueryError(str(exc)) from None
-            except OSError as exc:
-                raise QueryError(f"update failed: {exc}", status=400) from None
-            if any(True for _ in scratch.named_graphs()):
-                raise QueryError("an update may write only to the default graph (kept as the updates graph)", 403)
-            quads = [ox.Quad(q.subject, q.predicate, q.object, graph)
-                     for q in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+            old = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in ox.parse(path=str(updates), format=ox.RdfFormat.N_QUADS)] if updates.exists() else []
+            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in updated_triples(old, sparql)]
             tmp = updates.with_suffix(".tmp")
             ox.serialize(quads, str(tmp), format=ox.RdfFormat.N_QUADS)
             os.replace(tmp, updates)
@@ -214,6 +202,23 @@ class EmbeddedStore(GraphStore):
         self._own_handle()
         return (q for q in self._store.quads_for_pattern(None, None, None, None)
                 if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def updated_triples(triples: Iterable[ox.Triple], sparql: str) -> set[ox.Triple]:
+    """The updates graph after a SPARQL Update, run on a scratch store whose default graph is that graph alone,
+    so an update sees and changes nothing else; one that names another graph is refused (403)."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    try:
+        scratch.update(sparql)
+    except SyntaxError as exc:
+        raise QueryError(str(exc)) from None
+    except OSError as exc:
+        raise QueryError(f"update failed: {exc}", status=400) from None
+    if any(True for _ in scratch.named_graphs()):
+        raise QueryError("an update may write only to the default graph (kept as the updates graph)", 403)
+    return {ox.Triple(q.subject, q.predicate, q.object)
+            for q in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())}
 
 
 def _merge_default_graph(store: ox.Store, files: list[Path]) -> None:
