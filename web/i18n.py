@@ -92,17 +92,26 @@ def in_language(text: str, data_lang: str | None, lang: str) -> Markup:
     return Markup(escape(text))
 
 
-def format_date(value: str | None, lang: str, *, short: bool = False) -> str:
-    """A date at the precision given (year, year-month or day), written the language's way."""
-    if not value:
-        return ""
+def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of '2020', '2020-09' or '2020-09-15' (a time part ignored); None if not a date."""
     parts = value.split("T")[0].split("-")
     try:
         year = int(parts[0])
         month = int(parts[1]) if len(parts) > 1 and parts[1] else None
         day = int(parts[2]) if len(parts) > 2 and parts[2] else None
     except ValueError:
+        return None
+    return year, month, day
+
+
+def format_date(value: str | None, lang: str, *, short: bool = False) -> str:
+    """A date at the precision given (year, year-month or day), written the language's way."""
+    if not value:
+        return ""
+    parsed = date_parts(value)
+    if parsed is None:
         return value
+    year, month, day = parsed
     if month is None or not 1 <= month <= 12:
         return str(year)
     months = translate(lang, "months.short" if short else "months.long").split()

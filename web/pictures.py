@@ -14,6 +14,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from web.i18n import date_parts
+
 # Distinguishable with common colour-vision deficiencies, and each dark enough for white text (>= 4.5:1).
 PALETTE = ("#1f6fb2", "#b34700", "#00795a", "#8e44ad", "#8a6100", "#b02d68", "#0f7c8c", "#6b6b6b")
 OTHER_COLOUR = "#6b6b6b"
@@ -315,13 +317,10 @@ class Span:
 
 def partial_date_to_year(value: str, *, end: bool = False) -> float | None:
     """'2020', '2020-09' or '2020-09-15' as a fractional year; an end date counts to the end of its period."""
-    parts = value.split("T")[0].split("-")
-    try:
-        year = int(parts[0])
-        month = int(parts[1]) if len(parts) > 1 and parts[1] else None
-        day = int(parts[2]) if len(parts) > 2 and parts[2] else None
-    except ValueError:
+    parsed = date_parts(value)
+    if parsed is None:
         return None
+    year, month, day = parsed
     if month is None:
         return year + (1.0 if end else 0.0)
     month = min(max(month, 1), 12)
