@@ -237,8 +237,9 @@ class _Builder:
             g.add((s, RDF.type, SCHEMA.SoftwareSourceCode))
             g.add((s, SCHEMA.codeRepository, URIRef(e.repository or e.url)))
         self.add_name(g, s, e.name)
+        preferred = fold(self.preferred_name.get(s, e.name))
         for alt in e.alternate_names:
-            if alt != e.name:
+            if fold(alt) != preferred:
                 g.add((s, SCHEMA.alternateName, Literal(alt)))
         put(g, s, SCHEMA.honorificPrefix, e.honorific)
         put(g, s, SCHEMA.url, e.url, iri=True)
