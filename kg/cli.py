@@ -154,8 +154,10 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
 
 @main.command()
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex", "csljson", "resume"]))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+              type=click.Choice(["jsonld", "ttl", "nt", "rdfxml", "nq", "trig", "bibtex", "csljson", "resume",
+                                 "site"]))
+@click.option("--out", type=click.Path(path_type=Path),
+              help="File to write (default: stdout); for --format site, the folder to write the static site into.")
 @store_option
 @private_option
 @friendly
@@ -166,9 +168,22 @@ def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> Non
     Examples:
       kg export --format ttl --out profile.ttl
       kg export --format csljson --out papers.csl.json
+      kg export --format site --out _site
     """
     from kg.export import export_bytes
     from kg.store import EmbeddedStore
+
+    if fmt == "site":
+        from kg.site_export import export_site
+
+        if not out:
+            raise click.UsageError("--format site needs --out DIR")
+        if out.exists() and not out.is_dir():
+            raise click.UsageError(f"--out {out}: not a folder")
+        settings = _settings(store=store)
+        counts = export_site(settings, out, store=EmbeddedStore(settings.store, private=private))
+        click.echo(f"wrote {counts['pages']} pages and {counts['files']} files to {out}")
+        return
 
     data = export_bytes(EmbeddedStore(_settings(store=store).store, private=private), fmt)
     if out:
