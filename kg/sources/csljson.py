@@ -20,7 +20,6 @@ name or date of the wrong shape) are a SourceError naming the line.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
 from kg.sources.listing import is_personal_name
 from kg.sources.resume import _Arr, _Obj, load_located
-from kg.sources.text import read_text
+from kg.sources.text import json_content, read_text
 
 NAME = "csljson"
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
@@ -83,12 +82,7 @@ def matches(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(".csl.json"):
         return True
-    if path.suffix.lower() != ".json":
-        return False
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
+    data = json_content(path)
     return (isinstance(data, list) and bool(data)
             and all(isinstance(item, dict) and "type" in item and "id" in item for item in data))
 

@@ -23,7 +23,6 @@ A value of the wrong shape, a malformed iD or an unreadable date is a SourceErro
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from kg.iris import slugify
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources.csljson import clean_arxiv, clean_doi
 from kg.sources.resume import _Arr, _Obj, load_located
-from kg.sources.text import read_text
+from kg.sources.text import json_content, read_text
 
 NAME = "orcid"
 MEDIA_TYPE = "application/vnd.orcid+json"
@@ -65,12 +64,7 @@ def matches(path: Path) -> bool:
     path = Path(path)
     if path.name.lower().endswith(".orcid.json"):
         return True
-    if path.suffix.lower() != ".json":
-        return False
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
+    data = json_content(path)
     return isinstance(data, dict) and "orcid-identifier" in data
 
 
