@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import hmac
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -36,6 +34,9 @@ from kg.store import GraphStore
 from kg.vocab import SD, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish, not_acceptable
+
+if TYPE_CHECKING:
+    from kg.limits import QueryPool
 
 bp = Blueprint("sparql", __name__)
 
@@ -182,38 +183,7 @@ def read_request() -> ProtocolRequest:
 # ---------------------------------------------------------------- running, bounded
 
 
-class QueryRunner:
-    """A per-app pool: at most max_concurrent_queries at once, each abandoned after query_timeout."""
-
-    def __init__(self, slots: int, timeout: float):
-        self.timeout = timeout
-        self._slots = threading.BoundedSemaphore(slots)
-        self._pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="sparql")
-
-    def run(self, fn, *args) -> Any:
-        if not self._slots.acquire(blocking=False):
-            raise QueryError("too many queries are running; try again shortly", 503)
-
-        def job():
-            # pyoxigraph's results may only be dropped by the thread that made them: an error leaves this
-            # thread as a fresh exception, without the traceback whose frames still hold them.
-            error: QueryError | None = None
-            try:
-                return fn(*args)
-            except QueryError as exc:
-                error = QueryError(exc.message, exc.status)
-            finally:
-                self._slots.release()  # only once the work is really over, even if abandoned
-            raise error
-
-        future = self._pool.submit(job)
-        try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout:
-            raise QueryError(f"the query ran longer than {self.timeout:g} s (setting query_timeout)", 503) from None
-
-
-def runner(app: Flask | None = None) -> QueryRunner:
+def runner(app: Flask | None = None) -> QueryPool:
     app = app or current_app
     found = app.extensions.get("kg_sparql_runner")
     if found is None:
@@ -453,5 +423,5 @@ def editor_context(query: str, table: Table | None) -> dict:
             "result_limit": app_settings().result_limit, "base": app_base()}
 
 
-__all__ = ["bp", "forbidden_operation", "query_form", "code_only", "read_request", "execute", "QueryRunner",
+__all__ = ["bp", "forbidden_operation", "query_form", "code_only", "read_request", "execute",
            "service_description"]

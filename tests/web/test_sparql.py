@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 import lxml.html
@@ -15,7 +13,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.errors import QueryError
 from kg.formats import RDF_FORMATS, RESULT_FORMATS
 from kg.queries import load_queries
 from kg.vocab import SCHEMA, SD
@@ -270,22 +267,6 @@ def test_result_limit(limited_client):
     doc = lxml.html.fromstring(table.data)
     assert len(doc.xpath("//table[@class='results']/tbody/tr")) == 2
     assert "the first 2" in doc.xpath("//p[@class='count']")[0].text_content()
-
-
-def test_query_runner_abandons_a_slow_query_and_bounds_concurrency():
-    from web.sparql import QueryRunner
-
-    runner = QueryRunner(slots=1, timeout=0.2)
-    release = threading.Event()
-    with pytest.raises(QueryError) as slow:
-        runner.run(release.wait, 5)
-    assert slow.value.status == 503 and "query_timeout" in str(slow.value)
-    with pytest.raises(QueryError) as busy:  # the abandoned query still holds the only slot
-        runner.run(lambda: 1)
-    assert busy.value.status == 503
-    release.set()
-    time.sleep(0.1)
-    assert runner.run(lambda: 42) == 42
 
 
 # ---------------------------------------------------------------- no query: description, editor
