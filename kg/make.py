@@ -78,22 +78,21 @@ def build(settings: Settings) -> BuildReport:
         raise BuildError([_problem_line(p) for p in violations])
     inner: ox.Store = built.dataset.store._inner
     redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
+    public, private = split_private(inner, settings.base)
     meta = BuildMeta(
         build_id=new_build_id(), base=settings.base,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        triples=len(inner), graphs=sorted(g.value for g in inner.named_graphs()),
+        triples=len({(q.subject, q.predicate, q.object) for q in public}),
+        graphs=sorted({q.graph_name.value for q in public}),
         stats={"content_hash": content_hash(content_dir), "owner": str(built.owner)},
     )
     report = {"warnings": built.warnings, "problems": [p.__dict__ for p in problems]}
     attachments = {
         LEDGER: json.dumps({"ledger": {**old_ledger, **built.ledger}, "redirects": redirects}, indent=1).encode(),
+        REPORT: json.dumps(public_report(report, public, private), indent=1, ensure_ascii=False).encode(),
+        PRIVATE: ox.serialize(private, format=ox.RdfFormat.N_QUADS),
+        TEXT_INDEX: build_text_index(public),
     }
-    public, private = split_private(inner, settings.base)
-    attachments[REPORT] = json.dumps(public_report(report, public, private), indent=1, ensure_ascii=False).encode()
-    meta.triples = len({(q.subject, q.predicate, q.object) for q in public})
-    meta.graphs = sorted({q.graph_name.value for q in public})
-    attachments[PRIVATE] = ox.serialize(private, format=ox.RdfFormat.N_QUADS)
-    attachments[TEXT_INDEX] = build_text_index(public)
     build_dir = write_build(settings.store, public, meta, attachments)
     return BuildReport(build_dir, meta, built.warnings, report["problems"])
 
