@@ -32,6 +32,8 @@ from kg.errors import QueryError, StoreError
 
 UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
 PRIVATE = "private.nq"  # a build's private graphs: never loaded by the server
+PRIVATE_LEDGER = "private-ledger.json"  # the owner's IRI ledger (identity keys, every IRI): never served
+OWNER_ONLY = frozenset({PRIVATE, PRIVATE_LEDGER})  # attachments only the owner's own commands read
 KEEP_BUILDS = 3
 DISK_STORE = "oxigraph"  # a build's on-disk Oxigraph store, written for large builds, opened read-only
 # From this many quads a build also gets an on-disk store that every worker opens read-only (shared page cache)
@@ -193,7 +195,7 @@ class EmbeddedStore(GraphStore):
     def attachment(self, name: str) -> bytes | None:
         self.refresh()
         path = self.build_dir / name
-        if name == PRIVATE and not self.private:
+        if name in OWNER_ONLY and not self.private:
             return None
         return path.read_bytes() if "/" not in name and path.is_file() else None
 
