@@ -401,3 +401,22 @@ def test_the_update_secret_is_never_logged_nor_echoed(planted_server):
     log = planted_server.log_text()
     assert "POST /sparql" in log  # the log is there, and records these requests
     assert SECRET not in log and SECRET[:12] not in log
+
+
+def test_the_public_ledger_keeps_only_redirects_between_published_iris():
+    """No identity key, and no redirect from or to an IRI that was only ever private, reaches ledger.json."""
+    import pyoxigraph as ox
+
+    from kg.make import split_ledger
+
+    b = "http://example.org/id/"
+    name, g = ox.NamedNode("https://schema.org/name"), ox.NamedNode("http://example.org/source/a")
+    public = [ox.Quad(ox.NamedNode(b + "paper/public"), name, ox.Literal("P"), g)]
+    private = [ox.Quad(ox.NamedNode(b + "paper/secret-qzx"), name, ox.Literal("S"), g)]
+    redirects = {b + "paper/old": b + "paper/public", b + "paper/old-secret": b + "paper/secret-qzx",
+                 b + "paper/was-secret": b + "paper/public"}
+    shown, owned = split_ledger({"o:name:qzx": b + "paper/secret-qzx"}, redirects, public, private,
+                                unpublished={b + "paper/was-secret"})
+    assert shown == {"redirects": {b + "paper/old": b + "paper/public"}}
+    assert owned["ledger"] == {"o:name:qzx": b + "paper/secret-qzx"} and owned["redirects"] == redirects
+    assert set(owned["unpublished"]) == {b + "paper/secret-qzx", b + "paper/was-secret"}

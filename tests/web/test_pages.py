@@ -194,13 +194,18 @@ def test_papers_show_authors_in_order_with_the_owner_highlighted(client, store):
     owner = value(named(store, "owner-profile")[0], "owner")
     doc = html_of(client.get("/papers"))
     base = store.meta.base
-    for item in doc.xpath("//li[contains(@class, 'paper')]"):
+    items = doc.xpath("//li[contains(@class, 'paper')]")
+    assert len(items) == len(named(store, "publications")), "every paper is listed"
+    highlighted = 0
+    for item in items:
         href = item.xpath(".//h3/a/@href")[0]
         authors = named(store, "paper-authors", paper=base + href[1:])
         shown = [words(a) for a in item.xpath(".//p[@class='authors']/*[contains(@class, 'author')]")]
-        assert shown == [value(a, "name") for a in authors]
+        assert authors and shown == [value(a, "name") for a in authors]
         mine = [words(e) for e in item.xpath(".//*[contains(concat(' ', @class, ' '), ' me ')]")]
         assert mine == [value(a, "name") for a in authors if value(a, "author") == owner]
+        highlighted += len(mine)
+    assert highlighted >= len(items) // 2, "the owner is highlighted on their papers"
 
 
 def test_truncated_author_lists_say_et_al(client, store):
@@ -269,6 +274,7 @@ def test_papers_chart_matches_the_graph(client, store):
     rows = named(store, "publications-by-year")
     doc = html_of(client.get("/papers"))
     bars = doc.xpath("//*[@id='publications-per-year']//svg//*[contains(concat(' ', @class, ' '), ' bar ')]")
+    assert rows and bars, "the bundled profile has dated papers, drawn as bars"
     by_year: dict[str, int] = {}
     for r in rows:
         by_year[value(r, "year")] = by_year.get(value(r, "year"), 0) + 1
