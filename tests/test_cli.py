@@ -128,3 +128,61 @@ def test_python_dash_m_kg_works_like_kg():
 def test_every_command_has_an_example_in_its_help():
     for name, command in main.commands.items():
         assert "Example" in (command.help or ""), name
+
+
+OUT_FORMATS = {"profile.ttl": "turtle", "profile.nt": "nt", "profile.rdf": "xml", "profile.jsonld": "json-ld",
+               "profile.nq": "nquads", "profile.trig": "trig"}
+
+
+@pytest.mark.parametrize("name", list(OUT_FORMATS))
+def test_build_out_writes_the_format_its_suffix_names(tmp_path, name):
+    """`kg build --out FILE` writes what the suffix says (as `kg export` does), every public triple of the build."""
+    from rdflib import Dataset
+
+    store, out = tmp_path / "store", tmp_path / name
+    result = kg("build", "--store", str(store), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    parsed = Dataset()
+    parsed.parse(out, format=OUT_FORMATS[name])
+    triples = {(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))}
+    meta = json.loads((current_build(store) / "meta.json").read_text())
+    assert len(triples) == meta["triples"]
+    graphs = {str(g) for _, _, _, g in parsed.quads((None, None, None, None)) if g is not None}
+    if OUT_FORMATS[name] in ("nquads", "trig", "json-ld"):
+        assert set(meta["graphs"]) <= graphs
+
+
+def test_build_out_with_an_unknown_suffix_is_refused_before_building(tmp_path):
+    result = kg("build", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "graph.data"))
+    assert result.exit_code == 2 and ".ttl" in result.output and "--out" in result.output
+    assert current_build(tmp_path / "store") is None
+    assert "suffix" in main.commands["build"].params[-1].help
+
+
+def test_validate_without_java_says_exactly_what_it_checked(store_dir, monkeypatch):
+    """No empty location, no claim of OWL consistency when the reasoner did not run."""
+    import kg.validate as kv
+
+    monkeypatch.setattr(kv, "java_available", lambda: False)
+    result = kg("validate", "--store", str(store_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"warning: {kv.JAVA_MISSING}" in lines
+    assert not any(line.startswith("warning: :") or ": : " in line for line in lines)
+    assert lines[-1] == "valid: SHACL shapes hold; OWL consistency was not checked (see the warning above)"
+    assert "OWL consistency" not in kg("validate", "--store", str(store_dir), "--no-owl").output.replace(
+        "OWL consistency not checked", "")
+
+
+def test_serve_on_a_taken_port_says_so_and_exits_1(store_dir):
+    """Another process listens on the port: one clear line and exit 1, before gunicorn starts retrying."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"kg: port {port} is in use; try --port"]
