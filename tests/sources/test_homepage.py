@@ -377,3 +377,16 @@ def test_the_seeds_are_in_the_repository_unmodified():
     assert len(recorded) == 3
     for name, digest in recorded.items():
         assert hashlib.sha256((SEEDS / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("text, url, kind", [
+    ("I enjoyed a talk by [Mila Kunis](https://example.org/mila-kunis).", "https://example.org/mila-kunis", "person"),
+    ("I work with [Mila Novak](https://example.org/mila), a colleague.", "https://example.org/mila", "person"),
+    ("I am a researcher at the [Vector Institute](https://vectorinstitute.ai).", "https://vectorinstitute.ai",
+     "organization"),
+])
+def test_links_are_typed_by_general_rules_not_by_a_profile_s_names(text: str, url: str, kind: str) -> None:
+    """No name of the bundled profile (Mila) is a rule: a person called Mila is a person."""
+    entity = _entity(homepage.parse(text + "\n", "p.md"), url)
+    assert entity.kind == kind, entity
+    assert entity.org_type != "institute" or kind == "organization"
