@@ -40,6 +40,7 @@ KIND_CLASSES = {
 }
 IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
+URL_FIELDS = ("url", "repository", "same_as", "pdf", "code_url")  # record fields that become IRIs
 PROVENANCE_GRAPH = "graph/provenance"
 INFERRED_GRAPH = "graph/inferred"
 PRIVATE_INFERRED_GRAPH = "private/inferred"  # inferences that need a private fact (kg.iris.is_private_graph)
@@ -79,12 +80,12 @@ class _Builder:
     def __init__(self, records: list[Record], base: str, previous_ledger: dict[str, str] | None,
                  built_at: dt.datetime):
         self.base, self.built_at = base, built_at
-        self.records = records
+        self.warnings: list[str] = []
+        self.records = [self.repaired_urls(r) for r in records]
         self.docs = {r.path: r for r in records if isinstance(r, SourceDocument)}
         self.previous = previous_ledger or {}
         self.ds = Dataset(store="Oxigraph")
         self.prov = self.ds.graph(URIRef(base + PROVENANCE_GRAPH))
-        self.warnings: list[str] = []
         self.entities = Resolver()
         self.paper_clusters: list = []
         self.paper_of: dict[int, int] = {}  # id(record) -> paper cluster
@@ -98,6 +99,24 @@ class _Builder:
         self.described: set[URIRef] = set()  # entities some source describes (not only names in passing)
 
     # -- helpers -------------------------------------------------------------------------------------------
+
+    def repaired_urls(self, r: Record) -> Record:
+        """The record with every URL it gives made an absolute IRI (repaired, or left out), each change warned."""
+        origin = getattr(r, "origin", None)
+        for name in URL_FIELDS if not isinstance(r, Mention) else ():
+            value = getattr(r, name, None)
+            if isinstance(value, str):
+                fixed, note = iris.repair_url(value)
+                setattr(r, name, fixed)
+            elif isinstance(value, list) and name == "same_as":
+                pairs = [iris.repair_url(v) for v in value]
+                setattr(r, name, [f for f, _ in pairs if f])
+                note = "; ".join(n for _, n in pairs if n) or None
+            else:
+                continue
+            if note and origin is not None:
+                self.warn(origin, note)
+        return r
 
     def importer(self, origin: Origin) -> str:
         doc = self.docs.get(origin.path)
@@ -166,7 +185,7 @@ class _Builder:
                 if r.super_event and self.entities.find("event", r.super_event) is None:
                     self.entities.add("event", r.super_event)
             elif isinstance(r, Role):
-                if self.entities.find("organization", r.organization) is None:
+                if r.organization.strip() and self.entities.find("organization", r.organization) is None:
                     kind = "initiative" if r.category == "membership" else "organization"
                     self.entities.add(kind, r.organization, r.url if r.category != "award" else None)
                 for person in [*r.supervisors, *r.hosts] + ([r.person] if r.person else []):
@@ -304,6 +323,10 @@ class _Builder:
     def add_role(self, r: Role) -> None:
         g = self.graph(r.origin, r.private)
         person, org, role = self.role_iris(r)
+        if org is None and r.category == "award" and r.role_name and not r.organization.strip():
+            g.add((person, SCHEMA.award, Literal(r.role_name)))
+            self.warn(r.origin, f"award {r.role_name!r} names no awarder: kept as the award's name only")
+            return
         if org is None:
             self.warn(r.origin, f"role in unknown {r.organization!r} skipped")
             return
@@ -333,7 +356,7 @@ class _Builder:
     def role_iris(self, r: Role) -> tuple[URIRef, URIRef | None, URIRef | None]:
         """The person, the organization and the role node of a role record (one node per person, org, role name)."""
         person = self.entity_iri(PERSON, r.person) if r.person else self.iri[self.entities.cluster(self.owner_id).id]
-        org = self.thing(r.organization)
+        org = self.thing(r.organization) if r.organization.strip() else None
         if org is None:
             return person, None, None
         slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],

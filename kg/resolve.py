@@ -61,7 +61,7 @@ class Cluster:
 
     @property
     def name(self) -> str:
-        return self.names[0]
+        return self.names[0] if self.names else (self.urls[0] if self.urls else "unnamed")
 
 
 class Resolver:

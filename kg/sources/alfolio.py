@@ -272,14 +272,7 @@ class _Site:
     def read_bibliography(self, path: Path) -> None:
         """A .bib file through the BibTeX importer, with al-folio's own fields added."""
         rel = self.rel(path)
-        text = read_text(path, rel)
-        records = bibtex.parse_bibtex(text, rel)
-        extras = {entry.key: {f.key.lower(): str(f.value).strip() for f in entry.fields}
-                  for entry in bibtexparser.parse_string(text).entries}
-        for paper in records:
-            if isinstance(paper, Paper):
-                self.add_alfolio_fields(paper, extras.get(paper.bib_key or "", {}))
-        self.records.extend(records)
+        self.records.extend(bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields))
 
     def add_alfolio_fields(self, paper: Paper, fields: dict[str, str]) -> None:
         paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
