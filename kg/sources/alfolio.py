@@ -45,15 +45,18 @@ Everything else (layouts, blog posts, assets) belongs to the theme or the blog a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
 import yaml
 
 from kg.errors import SourceError
-from kg.records import Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
+from kg.iris import ascii_fold, repair_url
+from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument,
+                        Warning_)
 from kg.sources import bibtex, homepage, resume
 from kg.sources.resume import _Arr, _Obj
 from kg.sources.text import read_text
@@ -114,6 +117,20 @@ _AWARDER_WORDS = re.compile(
     re.IGNORECASE)
 _LIQUID_OR_HTML = re.compile(r"^\s*(?:\{[{%]|<)")
 _TRUE = {"true", "yes", "1"}
+_BIBLIOGRAPHY_TAG = re.compile(r"\{%-?\s*bibliography\b(?P<args>[^%]*)-?%\}")
+_FILE_ARG = re.compile(r"(?:--file|-f)\s+(?P<file>\{\{[^}]*\}\}|[^\s%]+)")
+TEMPLATE = json.loads((Path(__file__).with_name("alfolio_template.json")).read_text(encoding="utf-8"))
+TEMPLATE_FILES, TEMPLATE_ENTRIES = set(TEMPLATE["files"]), set(TEMPLATE["entries"])
+
+
+def _fingerprint(text: str) -> str:
+    """The key of a file's text in the template's fingerprints (whitespace collapsed, sha256, 24 hex)."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:24]
+
+
+def _fold(text: str) -> str:
+    """Accent-folded, lower-case words for comparing name forms ("F. M." -> "f m")."""
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(text).lower()))
 
 
 def matches_folder(folder: Path) -> bool:
@@ -195,6 +212,11 @@ class _Site:
     owner_name: str = ""
     site_url: str | None = None
     records: list[Record] = field(default_factory=list)
+    config: object = None  # _config.yml as located values
+    last_names: set[str] = field(default_factory=set)  # the owner's name forms (jekyll-scholar's scholar: block)
+    first_names: set[str] = field(default_factory=set)
+    is_template: bool = False  # the site is the al-folio template itself (its demo content is its own)
+    demo: set[int] = field(default_factory=set)  # ids of papers that are the template's demo entries
 
     def rel(self, path: Path) -> str:
         return self.prefix + path.relative_to(self.folder).as_posix()
@@ -202,10 +224,13 @@ class _Site:
     def read(self) -> list[Record]:
         self.read_config()
         pages = sorted((self.folder / "_pages").glob("*.md")) if (self.folder / "_pages").is_dir() else []
-        metas = {page: homepage.split_front_matter(read_text(page, self.rel(page)).replace("\r\n", "\n"),
-                                                   self.rel(page))[0] for page in pages}
-        self.read_about(pages, metas)
-        for bib in sorted((self.folder / "_bibliography").glob("*.bib")):
+        pages += sorted(p for p in self.folder.glob("*.md") if p.name.lower() not in ("readme.md", "license.md",
+                                                                                     "changelog.md"))
+        pages += sorted(self.folder.glob("_pages/*.html")) + sorted(self.folder.glob("*.html"))
+        texts = {page: read_text(page, self.rel(page)).replace("\r\n", "\n") for page in pages}
+        metas = {page: self.front_matter(page, text) for page, text in texts.items()}
+        self.read_about([p for p in pages if p.suffix == ".md"], metas)
+        for bib in self.bibliographies(texts):
             self.read_bibliography(bib)
         cv_format = next((str(m.get("cv_format") or "").strip().lower() for m in metas.values()
                           if m.get("layout") == "cv"), "")
@@ -218,6 +243,54 @@ class _Site:
             self.records.append(Warning_("not read: a file inside the al-folio site; put ORCID records and CSL-JSON "
                                          "files next to the site folder", Origin(self.rel(stray))))
         return self.records
+
+    def front_matter(self, page: Path, text: str) -> dict:
+        """A page's front matter; a page whose front matter cannot be read is left out with a warning."""
+        try:
+            return homepage.split_front_matter(text, self.rel(page))[0]
+        except SourceError as exc:
+            self.records.append(Warning_(f"{exc.problem}: page not read", Origin(self.rel(page), exc.line or 1)))
+            return {}
+
+    def template_leftover(self, path: Path, text: str) -> bool:
+        """Whether a file is the al-folio template's demo, unedited, in a site that is not the template itself;
+        if so it is left out with a warning."""
+        if self.is_template or _fingerprint(text) not in TEMPLATE_FILES:
+            return False
+        self.records.append(Warning_("not read: the al-folio template's demo file, left unedited",
+                                     Origin(self.rel(path), 1)))
+        return True
+
+    def bibliographies(self, texts: dict[Path, str]) -> list[Path]:
+        """The .bib files the site shows, as jekyll-scholar finds them: `scholar.bibliography` in _config.yml
+        (default `references.bib`) and each file a page names with `{% bibliography --file F %}`; the others
+        are left out with a warning."""
+        folder = self.folder / "_bibliography"
+        scholar = self.config.get("scholar") if isinstance(self.config, _Obj) else None
+        default = (_text(scholar.get("bibliography")) if isinstance(scholar, _Obj) else None) or "references"
+        names = [default]
+        for text in texts.values():
+            for tag in _BIBLIOGRAPHY_TAG.finditer(text):
+                arg = _FILE_ARG.search(tag["args"])
+                if arg is None or "site.scholar.bibliography" in arg["file"]:
+                    names.append(default)
+                elif not arg["file"].startswith("{{"):
+                    names.append(arg["file"])
+        shown: list[Path] = []
+        for name in names:
+            path = folder / (name if name.endswith(".bib") else name + ".bib")
+            if path.is_file() and path not in shown:
+                shown.append(path)
+        every = sorted(folder.glob("*.bib"))
+        if not shown and every:
+            self.records.append(Warning_(f"no page shows a bibliography that exists (the config names "
+                                         f"{default!r}): every .bib file is read", Origin(self.rel(every[0]))))
+            return every
+        for other in every:
+            if other not in shown:
+                self.records.append(Warning_("not read: no page of the site shows this bibliography",
+                                             Origin(self.rel(other))))
+        return shown
 
     # -- owner ----------------------------------------------------------------------------------------------
 
@@ -234,11 +307,17 @@ class _Site:
                 raise SourceError(rel, 1, "expected a mapping of settings")
             owner = Owner(name="", origin=Origin(rel, 1))
             if path.name == "_config.yml":
+                self.config = config
                 names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
                 owner.name = " ".join(n for n in names if n)
+                key = "first_name" if config.get("first_name") else "last_name"
+                if not owner.name and _text(config.get("name")):  # al-folio before 2020: one `name`
+                    owner.name, key = _text(config.get("name")), "name"
                 if owner.name:
-                    owner.origin = Origin(rel, config.key_lines.get("first_name") or config.key_lines["last_name"])
+                    owner.origin = Origin(rel, config.key_lines.get(key, 1))
                     self.owner_name = self.owner_name or owner.name
+                self.is_template = owner.name in TEMPLATE["owners"]
+                self.read_name_forms(config, names)
                 url = _text(config.get("url"))
                 if url and re.match(r"^https?://", url):
                     self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
@@ -258,29 +337,72 @@ class _Site:
                 self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
                 self.records.append(owner)
 
+    def read_name_forms(self, config: _Obj, names: list[str | None]) -> None:
+        """The owner's name forms: `scholar: last_name / first_name` (what jekyll-scholar marks as the owner in
+        author lists), plus the config's own last name with its first name and initial."""
+        scholar = config.get("scholar")
+        if isinstance(scholar, _Obj):
+            for key, forms in (("last_name", self.last_names), ("first_name", self.first_names)):
+                value = scholar.get(key)
+                forms.update(_fold(v) for v in (value if isinstance(value, list) else [value])
+                             if isinstance(v, str) and _fold(v))
+        first, _, last = names
+        if first and last:
+            self.last_names.add(_fold(last))
+            self.first_names.update({_fold(first), _fold(first)[:1]})
+
+    def is_owner(self, author: str) -> bool:
+        """Whether an author name ("F. Lastname", "Firstname Lastname") is one of the owner's name forms."""
+        words = _fold(author)
+        for last in self.last_names:
+            if words.endswith(" " + last) and words[: -len(last) - 1] in self.first_names:
+                return True
+        return False
+
     # -- about ----------------------------------------------------------------------------------------------
 
     def read_about(self, pages: list[Path], metas: dict[Path, dict]) -> None:
         """The about page, through the homepage importer."""
-        about = next((p for p in pages if metas[p].get("layout") == "about" or metas[p].get("permalink") == "/"),
-                     None) or next((p for p in pages if p.name == "about.md"), None)
+        about = next((p for p in pages if str(metas[p].get("permalink") or "").strip() in ("/", "/index.html")),
+                     None) or next((p for p in pages if p.name == "about.md"), None) or next(
+            (p for p in pages if metas[p].get("layout") == "about"), None)
         if about is not None:
             self.records.extend(homepage.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
     def read_bibliography(self, path: Path) -> None:
-        """A .bib file through the BibTeX importer, with al-folio's own fields added."""
+        """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries and
+        the owner's name forms are handled here."""
         rel = self.rel(path)
-        self.records.extend(bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields))
+        records = bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
+        demo = [r for r in records if id(r) in self.demo]
+        for paper in demo:
+            self.records.append(Warning_(f"entry {paper.bib_key!r}: the al-folio template's demo entry, left out",
+                                         paper.origin))
+        self.records.extend(r for r in records if not any(r is d for d in demo))
 
     def add_alfolio_fields(self, paper: Paper, fields: dict[str, str]) -> None:
+        title = " ".join(re.sub(r"[{}]", "", fields.get("title", "")).split()).casefold()
+        if not self.is_template and f"{paper.bib_key}|{title}" in TEMPLATE_ENTRIES:
+            self.demo.add(id(paper))
+        renamed = sorted({a.name for a in paper.authors if a.name != self.owner_name and self.is_owner(a.name)})
+        if self.owner_name:
+            paper.authors = [Author(self.owner_name) if a.name in renamed else a for a in paper.authors]
+            self.records.extend(Alias(self.owner_name, name, paper.origin) for name in renamed)
+        for attr in ("url", "pdf", "code_url"):
+            value = getattr(paper, attr)
+            if value and attr == "pdf" and not re.match(r"^[a-z][a-z0-9+.-]*:|^/|^\{\{", value, re.I):
+                value = f"assets/pdf/{value}"  # al-folio's pdf field: a file in assets/pdf/
+            if value:
+                fixed, note = repair_url(value, self.site_url)
+                setattr(paper, attr, fixed)
+                if note:
+                    self.records.append(Warning_(f"entry {paper.bib_key!r}: {note}", paper.origin))
         paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
         abbr = bibtex.decode_latex(fields.get("abbr", ""))
         if abbr and paper.venue is None and paper.entry_type not in ("phdthesis", "mastersthesis"):
             paper.venue = abbr
-        if paper.pdf and not re.match(r"^https?://", paper.pdf) and self.site_url:
-            paper.pdf = f"{self.site_url}/assets/pdf/{paper.pdf.lstrip('/')}"
         for key, scheme in (("google_scholar_id", "google-scholar"), ("pmid", "pmid"), ("isbn", "isbn")):
             if fields.get(key):
                 paper.identifiers.setdefault(scheme, fields[key].strip("{} "))

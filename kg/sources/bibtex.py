@@ -287,7 +287,25 @@ def parse_bibtex(text: str, rel: str, extra: Callable[[Paper, dict[str, str]], N
         if extra is not None:
             extra(paper, {f.key.lower(): str(f.value).strip() for f in entry.fields})
         records.append(paper)
+    warnings.extend(_shared_identifiers([r for r in records if isinstance(r, Paper)]))
     return records + sorted(warnings, key=lambda w: w.origin.line or 0)
+
+
+def _shared_identifiers(papers: list[Paper]) -> list[Warning_]:
+    """A DOI or arXiv id that one file gives to entries of different titles (a copy-paste slip) is kept on the
+    first entry only, so the entries stay the different papers the site shows."""
+    warnings, first = [], {}
+    for paper in papers:
+        for attr in ("doi", "arxiv"):
+            value = getattr(paper, attr)
+            if not value:
+                continue
+            other = first.setdefault((attr, value.lower()), paper)
+            if other is not paper and decode_latex(other.title).casefold() != decode_latex(paper.title).casefold():
+                setattr(paper, attr, None)
+                warnings.append(Warning_(f"entry {paper.bib_key!r}: {attr} {value} is also given to "
+                                         f"{other.bib_key!r}, a paper of another title: left out here", paper.origin))
+    return warnings
 
 
 def read(path: Path, rel: str) -> list[Record]:
