@@ -127,7 +127,7 @@ class _Builder:
         return self.ds.graph(iris.private_iri(self.base, origin.path) if private
                              else iris.source_iri(self.base, origin.path))
 
-    def add_identifiers(self, g: Graph, s: URIRef, identifiers: dict[str, str]) -> None:
+    def add_identifiers(self, g: Graph, s: URIRef, identifiers: dict[str, str], origin: Origin) -> None:
         """Identifiers as schema:PropertyValue nodes ({s}#id-{scheme}), and schema:sameAs where a scheme has IRIs."""
         for scheme, value in sorted(identifiers.items()):
             node = URIRef(f"{s}#id-{iris.slugify(scheme)}")
@@ -135,8 +135,10 @@ class _Builder:
             g.add((node, RDF.type, SCHEMA.PropertyValue))
             g.add((node, SCHEMA.propertyID, Literal(scheme)))
             g.add((node, SCHEMA.value, Literal(value)))
-            if scheme in IDENTIFIER_IRIS:
+            if scheme in IDENTIFIER_IRIS and iris.is_iri(IDENTIFIER_IRIS[scheme] + value):
                 g.add((s, SCHEMA.sameAs, URIRef(IDENTIFIER_IRIS[scheme] + value)))
+            elif scheme in IDENTIFIER_IRIS:
+                self.warn(origin, f"{scheme} {value!r} makes no IRI: kept as an identifier only")
 
     def traced(self, subject: URIRef, origin: Origin, private: bool = False) -> None:
         """Tie a subject to the line of the source it was read from (RFC 5147 fragment); a private record's
@@ -275,7 +277,7 @@ class _Builder:
             g.add((s, SCHEMA.member, self.entity_iri(PERSON, member)))
         for same in e.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
-        self.add_identifiers(g, s, e.identifiers)
+        self.add_identifiers(g, s, e.identifiers, e.origin)
         if kind == "topic":
             scheme = iris.mint(self.base, "topic", "interests")
             g.add((s, SCHEMA.inDefinedTermSet, scheme))
@@ -310,7 +312,7 @@ class _Builder:
         put(g, s, SCHEMA.description, o.summary)
         for same in o.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
-        self.add_identifiers(g, s, o.identifiers)
+        self.add_identifiers(g, s, o.identifiers, o.origin)
         private = self.graph(o.origin, private=True)
         for prop, value in o.private_facts.items():
             private.add((s, SCHEMA[prop], Literal(value)))
@@ -437,7 +439,7 @@ class _Builder:
         if p.pdf and p.pdf.startswith(("http://", "https://")):
             g.add((s, SCHEMA.associatedMedia, URIRef(p.pdf)))
         ids = {**p.identifiers, **{k: v for k, v in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)) if v}}
-        self.add_identifiers(g, s, ids)
+        self.add_identifiers(g, s, ids, p.origin)
         if p.venue:
             g.add((s, SCHEMA.publisher if p.entry_type == "phdthesis" else SCHEMA.description,
                    Literal(p.venue)))

@@ -319,6 +319,7 @@ class _Site:
                 self.is_template = owner.name in TEMPLATE["owners"]
                 self.read_name_forms(config, names)
                 url = _text(config.get("url"))
+                url = repair_url(url)[0] if url and not url.startswith("{{") else None
                 if url and re.match(r"^https?://", url):
                     self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
                     self.site_url = self.site_url.rstrip("/")
@@ -410,40 +411,69 @@ class _Site:
     # -- CV -------------------------------------------------------------------------------------------------
 
     def read_cv(self, cv_format: str) -> None:
-        """The CV file al-folio's CV page would show; the other one, if any, left out with a warning."""
+        """The CV file al-folio's CV page would show, in al-folio's order: the CV page's `cv_format` when set;
+        else the JSON Resume `jekyll_get_json` loads as `site.data.resume` (the CV layout prefers it); else
+        `_data/cv.yml` (RenderCV or list form); else a resume.json. The template's unedited demo CV is never
+        chosen, and the files not chosen are left out with a warning."""
         yml = self.folder / "_data" / "cv.yml"
         jsons = [p for p in (self.folder / "assets" / "json" / "resume.json", self.folder / "_data" / "resume.json")
                  if p.is_file()]
-        tree = None
-        if yml.is_file():
-            tree = _located(_compose(read_text(yml, self.rel(yml)), self.rel(yml)))
+        candidates = [p for p in [yml, *jsons] if p.is_file()]
+        texts = {p: read_text(p, self.rel(p)) for p in candidates}
+        candidates = [p for p in candidates if not self.template_leftover(p, texts[p])]
+        tree = _located(_compose(texts[yml], self.rel(yml))) if yml in candidates else None
         rendercv = isinstance(tree, _Obj) and "cv" in tree
+        jsons = [p for p in jsons if p in candidates]
+        loaded = self.json_resume_data()
         if cv_format == "jsonresume" and jsons:
             chosen = jsons[0]
-        elif cv_format == "rendercv" and yml.is_file() or rendercv:
+        elif cv_format == "rendercv" and yml in candidates or rendercv:
             chosen = yml
+        elif loaded is not None and loaded in jsons:
+            chosen = loaded
         else:
-            chosen = jsons[0] if jsons else (yml if yml.is_file() else None)
+            chosen = yml if yml in candidates else (jsons[0] if jsons else None)
         if chosen is None:
             return
-        for other in [yml, *jsons]:
-            if other != chosen and other.is_file():
+        for other in candidates:
+            if other != chosen:
                 self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
                                              Origin(self.rel(other))))
         rel = self.rel(chosen)
         if chosen.suffix == ".json":
-            self.records.extend(resume.parse(read_text(chosen, rel), rel))
-        elif rendercv:
+            try:
+                self.records.extend(resume.parse(texts[chosen], rel))
+            except SourceError as exc:
+                if yml not in candidates:
+                    raise
+                self.records.append(Warning_(f"{exc.problem}: the CV is read from {self.rel(yml)} instead",
+                                             Origin(rel, exc.line)))
+                chosen, rel = yml, self.rel(yml)
+        if chosen.suffix == ".json":
+            return
+        if rendercv:
             self.records.extend(_RenderCV(rel).read(tree["cv"], tree.key_lines["cv"]))
         else:
             self.records.extend(_ListCV(rel).read(tree))
+
+    def json_resume_data(self) -> Path | None:
+        """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
+        entries = self.config.get("jekyll_get_json") if isinstance(self.config, _Obj) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, _Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
+                path = self.folder / _text(entry.get("json")).lstrip("/")
+                return path if path.is_file() else None
+        return None
 
     # -- projects and news ----------------------------------------------------------------------------------
 
     def read_project(self, path: Path) -> None:
         """A project: name, description, URL, repository; the owner as a member."""
         rel = self.rel(path)
-        meta, body, lines = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
+        text = read_text(path, rel)
+        if self.template_leftover(path, text):
+            return
+        meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
         name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
             raise SourceError(rel, 1, "a project page needs a title in its front matter")
@@ -462,7 +492,10 @@ class _Site:
 
     def read_news(self, path: Path) -> None:
         rel = self.rel(path)
-        meta, body, _ = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
+        text = read_text(path, rel)
+        if self.template_leftover(path, text):
+            return
+        meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
         about = _text(meta.get("title")) or _first_paragraph(body) or ""
