@@ -355,8 +355,9 @@ class _Site:
     def is_owner(self, author: str) -> bool:
         """Whether an author name ("F. Lastname", "Firstname Lastname") is one of the owner's name forms."""
         words = _fold(author)
+        firsts = {f.replace(" ", "") for f in self.first_names}
         for last in self.last_names:
-            if words.endswith(" " + last) and words[: -len(last) - 1] in self.first_names:
+            if words.endswith(" " + last) and words[: -len(last) - 1].replace(" ", "") in firsts:
                 return True
         return False
 
@@ -558,6 +559,15 @@ class _CV:
         return records + self.warnings
 
     def date(self, text: str | None, line: int) -> PartialDate | None:
+        """One date, or None with a warning when it cannot be read (the item is kept without it)."""
+        try:
+            return self.strict_date(text, line)
+        except SourceError as exc:
+            self.warnings.append(Warning_(f"{exc.problem}: the item is kept without this date", Origin(self.rel,
+                                                                                                        line)))
+            return None
+
+    def strict_date(self, text: str | None, line: int) -> PartialDate | None:
         """One date: "2019", "2019-06", "Jun 2019", "June 2019"; None for "present"."""
         text = (text or "").strip()
         if not text or _PRESENT.match(text):
@@ -587,7 +597,8 @@ class _CV:
         parts = [text] if iso else [p for p in _RANGE.split(text, maxsplit=1)]
         if len(parts) == 1:
             return self.date(parts[0], line), None, False
-        return self.date(parts[0], line), self.date(parts[1], line), True
+        start, end = self.date(parts[0], line), self.date(parts[1], line)
+        return start, end, start is not None or end is not None
 
 
 class _ListCV(_CV):
@@ -791,8 +802,11 @@ class _RenderCV(_CV):
         start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
         end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
         if start is None and end is None and _text(entry.get("date")):
-            try:
-                start, end, _ = self.span(_text(entry.get("date")), entry.key_lines["date"])
+            try:  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
+                text = _text(entry.get("date")) or ""
+                parts = [text] if re.match(r"^\d{4}(?:-\d{2}){0,2}$", text) else _RANGE.split(text, maxsplit=1)
+                start = self.strict_date(parts[0], entry.key_lines["date"])
+                end = self.strict_date(parts[1], entry.key_lines["date"]) if len(parts) > 1 else None
             except SourceError:
-                pass  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
+                pass
         return {"startDate": _iso(start), "endDate": _iso(end)}
