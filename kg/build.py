@@ -20,7 +20,7 @@ from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDat
 from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
 from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
 
-AUTHORITY = {"entities": 0, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
+AUTHORITY = {"entities": 0, "alfolio": 1, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
              "award": SCHEMA.memberOf}
 ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,

@@ -215,6 +215,7 @@ class _Site:
     config: object = None  # _config.yml as located values
     last_names: set[str] = field(default_factory=set)  # the owner's name forms (jekyll-scholar's scholar: block)
     first_names: set[str] = field(default_factory=set)
+    surname_only: set[str] = field(default_factory=set)  # old `scholar: last_name` without first names
     is_template: bool = False  # the site is the al-folio template itself (its demo content is its own)
     demo: set[int] = field(default_factory=set)  # ids of papers that are the template's demo entries
 
@@ -347,6 +348,8 @@ class _Site:
                 value = scholar.get(key)
                 forms.update(_fold(v) for v in (value if isinstance(value, list) else [value])
                              if isinstance(v, str) and _fold(v))
+            if not self.first_names:  # al-folio before 2020 marked every author of that last name
+                self.surname_only = set(self.last_names)
         first, _, last = names
         if first and last:
             self.last_names.add(_fold(last))
@@ -355,6 +358,10 @@ class _Site:
     def is_owner(self, author: str) -> bool:
         """Whether an author name ("F. Lastname", "Firstname Lastname") is one of the owner's name forms."""
         words = _fold(author)
+        if any(words == last or words.endswith(" " + last) for last in self.surname_only):
+            return True
+        if self.owner_name and _abbreviates(words.split(), _fold(self.owner_name).split()):
+            return True
         firsts = {f.replace(" ", "") for f in self.first_names}
         for last in self.last_names:
             if words.endswith(" " + last) and words[: -len(last) - 1].replace(" ", "") in firsts:
@@ -502,6 +509,13 @@ class _Site:
         about = _text(meta.get("title")) or _first_paragraph(body) or ""
         self.records.append(Warning_(f"news item of {when} left out (the graph has no model for news): "
                                      f"{about[:60]}", Origin(rel, 1)))
+
+
+def _abbreviates(words: list[str], full: list[str]) -> bool:
+    """Whether a name is the full name with given or middle names cut to initials ("Ali F Jouzdani" of "Ali
+    Fathi Jouzdani"): as many words, the same last word, the first letter kept."""
+    return (len(words) == len(full) >= 2 and words[-1] == full[-1] and words != full and
+            all(w == f or (len(w) == 1 and f.startswith(w)) for w, f in zip(words[:-1], full[:-1])))
 
 
 def _split_awarder(text: str) -> tuple[str, str | None]:
