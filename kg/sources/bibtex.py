@@ -64,7 +64,8 @@ def _author(raw: str) -> Author:
 
 
 _EMPHASIS = re.compile(r"\\(?:textbf|textit|emph|underline|uline|textsc|mbox|textrm|textsf)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
-_MARKS = re.compile(r"(?:\$\^\{?[*†‡§¶#]+\}?\$|\\?[*†‡§¶]|\\(?:dagger|ddagger)\b|\^\{?[*†‡]+\}?)+(?=\s|,|}|$)")
+_MARK = r"(?:[*†‡§¶#]|\\(?:dagger|ddagger|ast)\b\s*)"
+_MARKS = re.compile(rf"(?:\$\^\{{?{_MARK}+\}}?\$|\^\{{?{_MARK}+\}}?|\\?[*†‡§¶]|\\(?:dagger|ddagger)\b)+(?=\s|,|}}|$)")
 _PSEUDO_AUTHOR = re.compile(r"^\{?\s*[\[(].*[\])]\s*\}?$|^\{?\s*(?:equal contribution|corresponding author)\s*\}?$", re.I)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.records import Entity, Owner, Paper, PartialDate, Role, Section, SourceDocument, Warning_
+from kg.records import Entity, Origin, Owner, Paper, PartialDate, Role, Section, SourceDocument, Warning_
 from kg.sources import alfolio, read_content
 
 SITE = Path(__file__).resolve().parents[1] / "data" / "alfolio"
@@ -200,14 +200,28 @@ RENDERCV = """cv:
 """
 
 
-def test_resume_json_is_the_cv_when_present(site: Path) -> None:
+GET_JSON = "\njekyll_get_json:\n  - data: resume\n    json: assets/json/resume.json\n"
+
+
+def test_resume_json_is_the_cv_when_jekyll_get_json_loads_it(site: Path) -> None:
     (site / "assets" / "json").mkdir(parents=True, exist_ok=True)
     (site / "assets" / "json" / "resume.json").write_text(RESUME)
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + GET_JSON)
     records = alfolio.read_folder(site)
     assert {d.path for d in _of(records, SourceDocument) if d.importer == "resume"} == {"assets/json/resume.json"}
     (role,) = [r for r in _of(records, Role) if r.origin.path == "assets/json/resume.json"]
     assert role.start == PartialDate(2023, 8)
     assert any(w.origin.path == "_data/cv.yml" and "assets/json/resume.json" in w.message
+               for w in _of(records, Warning_))
+
+
+def test_cv_yml_is_the_cv_when_nothing_loads_resume_json(site: Path) -> None:
+    """The CV layout shows `site.data.resume` only when jekyll_get_json loads it; else `_data/cv.yml`."""
+    (site / "assets" / "json").mkdir(parents=True, exist_ok=True)
+    (site / "assets" / "json" / "resume.json").write_text(RESUME)
+    records = alfolio.read_folder(site)
+    assert {d.path for d in _of(records, SourceDocument) if d.importer == "resume"} == {"_data/cv.yml"}
+    assert any(w.origin.path == "assets/json/resume.json" and "_data/cv.yml" in w.message
                for w in _of(records, Warning_))
 
 
@@ -262,13 +276,9 @@ def test_site_inside_a_content_folder(tmp_path: Path) -> None:
     "path, text, line, problem",
     [
         ("_config.yml", "first_name: Ilse\nlast_name: [Varga\n", 3, "bad YAML"),
-        ("_data/cv.yml", "- title: Education\n  type: time_table\n  contents:\n    - title: PhD\n"
-                         "      institution: Halden Technical University\n      year: sometime\n", 6,
-         "unreadable date"),
         ("_data/cv.yml", "- title: Education\n  contents: PhD\n", 2, "must be a list"),
         ("_data/cv.yml", "title: Education\n", 1, "a list of sections"),
         ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
-        ("_bibliography/papers.bib", "---\n---\n@misc{a,\n  title = {A},\n  year = {soon}\n}\n", 5, "year"),
         ("_pages/about.md", "---\nlayout: about\ntitle: [about\n---\nHello.\n", 4, "bad front matter"),
     ],
 )
@@ -278,6 +288,27 @@ def test_bad_input_names_the_line(site: Path, path: str, text: str, line: int, p
         alfolio.read_folder(site, "site")
     assert (caught.value.path, caught.value.line) == (f"site/{path}", line)
     assert problem in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "path, text, line, problem",
+    [
+        ("_data/cv.yml", "- title: Education\n  type: time_table\n  contents:\n    - title: PhD\n"
+                         "      institution: Halden Technical University\n      year: sometime\n", 6,
+         "unreadable date"),
+        ("_data/cv.yml", "- title: Experience\n  type: time_table\n  contents:\n    - title: Postdoc\n"
+                         "      institution: Halden Technical University\n      year: 2020, 2022\n", 6,
+         "kept without this date"),
+        ("_bibliography/papers.bib", "---\n---\n@misc{a,\n  title = {A},\n  year = {soon}\n}\n", 5, "year"),
+        ("_bibliography/papers.bib", "@misc{a, title={A}, pdf={My Paper.pdf}, html={osf.io/x7}}\n", 1,
+         "resolved against https://"),
+    ],
+)
+def test_a_bad_entry_is_a_warning_at_its_line(site: Path, path: str, text: str, line: int, problem: str) -> None:
+    """One bad CV item or BibTeX entry is repaired or left out, said with its file and line; the site builds."""
+    (site / path).write_text(text, encoding="utf-8")
+    warnings = _of(alfolio.read_folder(site, "site"), Warning_)
+    assert any(w.origin == Origin(f"site/{path}", line) and problem in w.message for w in warnings), warnings
 
 
 def test_builds_and_validates(tmp_path: Path) -> None:
