@@ -15,6 +15,7 @@ from typing import Iterable
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg import iris
+from kg.errors import BuildError
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
 from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
@@ -200,7 +201,10 @@ class _Builder:
         self.paper_clusters, membership = cluster_papers([(p.title, paper_ids(p.doi, p.arxiv)) for p in papers])
         self.paper_of = {id(p): cid for p, cid in zip(papers, membership)}
         if self.owner_id is None:
-            raise ValueError("no owner: the content names nobody (give resume.json a basics.name)")
+            where = next((p for p in self.docs if p.endswith(("_config.yml", "resume.json"))), next(iter(self.docs),
+                                                                                                    "content"))
+            raise BuildError([f"{where}:1: no owner: the content names nobody (al-folio: first_name and last_name "
+                              f"in _config.yml; JSON Resume: basics.name)"])
 
     def mint(self) -> None:
         """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
@@ -494,7 +498,7 @@ class _Builder:
         if d.importer == "homepage":
             p.add((src, RDF.type, KG.HomepageVersion))
             if d.version_date is None:
-                self.warn(Origin(d.path), "undated homepage version: taken as the current one (dated today)")
+                self.warn(Origin(d.path, 1), "undated homepage version: taken as the current one (dated today)")
             p.add((src, KG.versionDate, Literal(d.version_date or self.built_at.date())))
         activity = URIRef(f"{src}#import")
         agent = URIRef(f"{self.base}agent/kg.sources.{d.importer}")

@@ -242,7 +242,7 @@ class _Site:
             self.read_news(news)
         for stray in sorted(self.folder.glob("*.json")):  # an ORCID record or a Zotero export dropped in the repo
             self.records.append(Warning_("not read: a file inside the al-folio site; put ORCID records and CSL-JSON "
-                                         "files next to the site folder", Origin(self.rel(stray))))
+                                         "files next to the site folder", Origin(self.rel(stray), 1)))
         return self.records
 
     def front_matter(self, page: Path, text: str) -> dict:
@@ -285,12 +285,12 @@ class _Site:
         every = sorted(folder.glob("*.bib"))
         if not shown and every:
             self.records.append(Warning_(f"no page shows a bibliography that exists (the config names "
-                                         f"{default!r}): every .bib file is read", Origin(self.rel(every[0]))))
+                                         f"{default!r}): every .bib file is read", Origin(self.rel(every[0]), 1)))
             return every
         for other in every:
             if other not in shown:
                 self.records.append(Warning_("not read: no page of the site shows this bibliography",
-                                             Origin(self.rel(other))))
+                                             Origin(self.rel(other), 1)))
         return shown
 
     # -- owner ----------------------------------------------------------------------------------------------
@@ -446,7 +446,7 @@ class _Site:
         for other in candidates:
             if other != chosen:
                 self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
-                                             Origin(self.rel(other))))
+                                             Origin(self.rel(other), 1)))
         rel = self.rel(chosen)
         if chosen.suffix == ".json":
             try:
