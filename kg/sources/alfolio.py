@@ -153,10 +153,13 @@ def _compose(text: str, rel: str) -> yaml.Node | None:
     """The YAML node tree of text; SourceError with the line on bad YAML."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
+        line = text[: exc.position].count("\n") + 1
+        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character {exc.character!r})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, mark.line + 1 if mark else None, f"bad YAML: {problem}") from exc
+        raise SourceError(rel, mark.line + 1 if mark else 1, f"bad YAML: {' '.join(problem.split())}") from exc
 
 
 def _located(node: yaml.Node | None) -> object:
