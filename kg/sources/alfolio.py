@@ -234,8 +234,8 @@ class _Site:
         texts = {page: read_text(page, self.rel(page)).replace("\r\n", "\n") for page in pages}
         metas = {page: self.front_matter(page, text) for page, text in texts.items()}
         self.read_about([p for p in pages if p.suffix == ".md"], metas)
-        for bib in self.bibliographies(texts):
-            self.read_bibliography(bib)
+        for bib, years in self.bibliographies(texts, metas).items():
+            self.read_bibliography(bib, years)
         cv_format = next((str(m.get("cv_format") or "").strip().lower() for m in metas.values()
                           if m.get("layout") == "cv"), "")
         self.read_cv(cv_format)
@@ -265,31 +265,38 @@ class _Site:
                                      Origin(self.rel(path), 1)))
         return True
 
-    def bibliographies(self, texts: dict[Path, str]) -> list[Path]:
+    def bibliographies(self, texts: dict[Path, str], metas: dict[Path, dict]) -> dict[Path, set[int] | None]:
         """The .bib files the site shows, as jekyll-scholar finds them: `scholar.bibliography` in _config.yml
         (default `references.bib`) and each file a page names with `{% bibliography --file F %}`; the others
-        are left out with a warning."""
+        are left out with a warning. Each file maps to the years shown when every page showing it filters by
+        `-q @*[year={{y}}]*` over its front matter's `years:` list (al-folio 2019-2023), else None (all)."""
         folder = self.folder / "_bibliography"
         scholar = self.config.get("scholar") if isinstance(self.config, _Obj) else None
         default = (_text(scholar.get("bibliography")) if isinstance(scholar, _Obj) else None) or "references"
-        names = [default]
-        for text in texts.values():
+        names: list[tuple[str, set[int] | None]] = []
+        for page, text in texts.items():
             for tag in _BIBLIOGRAPHY_TAG.finditer(text):
                 arg = _FILE_ARG.search(tag["args"])
+                years = metas[page].get("years")
+                shown_years = ({int(y) for y in years if str(y).isdigit()} if "year={{" in tag["args"].replace(
+                    " ", "") and isinstance(years, list) else None)
                 if arg is None or "site.scholar.bibliography" in arg["file"]:
-                    names.append(default)
+                    names.append((default, shown_years))
                 elif not arg["file"].startswith("{{"):
-                    names.append(arg["file"])
-        shown: list[Path] = []
-        for name in names:
+                    names.append((arg["file"], shown_years))
+        if not names:
+            names.append((default, None))
+        shown: dict[Path, set[int] | None] = {}
+        for name, years in names:
             path = folder / (name if name.endswith(".bib") else name + ".bib")
-            if path.is_file() and path not in shown:
-                shown.append(path)
+            if path.is_file():
+                before = shown.get(path, set())
+                shown[path] = None if years is None or before is None else before | years
         every = sorted(folder.glob("*.bib"))
         if not shown and every:
             self.records.append(Warning_(f"no page shows a bibliography that exists (the config names "
                                          f"{default!r}): every .bib file is read", Origin(self.rel(every[0]), 1)))
-            return every
+            return dict.fromkeys(every)
         for other in every:
             if other not in shown:
                 self.records.append(Warning_("not read: no page of the site shows this bibliography",
@@ -383,16 +390,23 @@ class _Site:
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
-    def read_bibliography(self, path: Path) -> None:
-        """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries and
-        the owner's name forms are handled here."""
+    def read_bibliography(self, path: Path, years: set[int] | None = None) -> None:
+        """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries, the
+        years the publications page shows and the owner's name forms are handled here."""
         rel = self.rel(path)
         records = bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
-        demo = [r for r in records if id(r) in self.demo]
-        for paper in demo:
-            self.records.append(Warning_(f"entry {paper.bib_key!r}: the al-folio template's demo entry, left out",
-                                         paper.origin))
-        self.records.extend(r for r in records if not any(r is d for d in demo))
+        left_out = set()
+        for paper in (r for r in records if isinstance(r, Paper)):
+            if id(paper) in self.demo:
+                reason = "the al-folio template's demo entry, left out"
+            elif years is not None and (paper.date is None or paper.date.year not in years):
+                reason = (f"not shown: the publications page lists the years {sorted(years, reverse=True)} only "
+                          f"(front matter `years:`)")
+            else:
+                continue
+            left_out.add(id(paper))
+            self.records.append(Warning_(f"entry {paper.bib_key!r}: {reason}", paper.origin))
+        self.records.extend(r for r in records if id(r) not in left_out)
 
     def add_alfolio_fields(self, paper: Paper, fields: dict[str, str]) -> None:
         title = " ".join(re.sub(r"[{}]", "", fields.get("title", "")).split()).casefold()

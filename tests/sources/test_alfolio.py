@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -333,3 +334,41 @@ def test_json_dropped_in_the_site_is_not_read_but_warned(site: Path) -> None:
     assert not any(getattr(r, "origin", None) and r.origin.path == "me.orcid.json" and not isinstance(r, Warning_)
                    for r in records)
     assert any(isinstance(r, Warning_) and r.origin.path == "me.orcid.json" for r in records)
+
+
+OLD_PUBLICATIONS = """---
+layout: page
+permalink: /publications/
+title: publications
+years: [2024, 2023]
+---
+{% for y in page.years %}
+  <h2 class="year">{{y}}</h2>
+  {% bibliography -f papers -q @*[year={{y}}]* %}
+{% endfor %}
+"""
+
+
+def test_bibliographies_are_those_the_pages_show(site: Path) -> None:
+    """jekyll-scholar shows `scholar.bibliography` and the files pages name; al-folio 2019-2023 shows only the
+    years its publications page lists."""
+    (site / "_bibliography" / "papers_BAK.bib").write_text("@misc{old, title={An Old Backup}, year={2019}}\n")
+    (site / "_pages" / "publications.md").write_text(OLD_PUBLICATIONS)
+    records = alfolio.read_folder(site)
+    assert sorted(p.date.year for p in _of(records, Paper)) == [2023, 2024]
+    warned = {(w.origin.path, w.message.split(":")[0]) for w in _of(records, Warning_)}
+    assert ("_bibliography/papers_BAK.bib", "not read") in warned
+    assert sum("the publications page lists the years [2024, 2023]" in w.message for w in _of(records, Warning_)) == 3
+
+
+def test_template_demo_content_is_left_out_unless_the_site_is_the_template(site: Path) -> None:
+    """An unedited demo file of the al-folio template (recognised by its text, not by a name) is left out."""
+    demo = "@book{einstein1920relativity,\n  title={Relativity: the Special and General Theory},\n" \
+           "  author={Einstein, Albert},\n  year={1920},\n}\n"
+    bib = site / "_bibliography" / "papers.bib"
+    bib.write_text(bib.read_text() + "\n" + demo)
+    assert "Relativity: the Special and General Theory" not in {p.title for p in _of(alfolio.read_folder(site), Paper)}
+    config = site / "_config.yml"
+    config.write_text(re.sub(r"(?m)^(first_name|middle_name|last_name):.*$", "", config.read_text()) +
+                      "\nname: Your Name\n")
+    assert "Relativity: the Special and General Theory" in {p.title for p in _of(alfolio.read_folder(site), Paper)}
