@@ -121,11 +121,27 @@ _BIBLIOGRAPHY_TAG = re.compile(r"\{%-?\s*bibliography\b(?P<args>[^%]*)-?%\}")
 _FILE_ARG = re.compile(r"(?:--file|-f)\s+(?P<file>\{\{[^}]*\}\}|[^\s%]+)")
 TEMPLATE = json.loads((Path(__file__).with_name("alfolio_template.json")).read_text(encoding="utf-8"))
 TEMPLATE_FILES, TEMPLATE_ENTRIES = set(TEMPLATE["files"]), set(TEMPLATE["entries"])
+TEMPLATE_CV_ITEMS = set(TEMPLATE.get("cv_items", []))
 
 
 def _fingerprint(text: str) -> str:
     """The key of a file's text in the template's fingerprints (whitespace collapsed, sha256, 24 hex)."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:24]
+
+
+def _plain(value: object) -> object:
+    """A located YAML value as plain data, every scalar as its text (how items are fingerprinted)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return None if value is None else " ".join(str(value).split())
+
+
+def _item_fingerprint(item: object) -> str:
+    """The key of one CV item in the template's fingerprints."""
+    text = json.dumps(_plain(item), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _fold(text: str) -> str:
@@ -460,11 +476,7 @@ class _Site:
             chosen = yml if yml in candidates else (jsons[0] if jsons else None)
         if chosen is None:
             return
-        for other in candidates:
-            if other != chosen:
-                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
-                                             Origin(self.rel(other), 1)))
-        rel = self.rel(chosen)
+        rel, unreadable = self.rel(chosen), None
         if chosen.suffix == ".json":
             try:
                 self.records.extend(resume.parse(texts[chosen], rel))
@@ -473,13 +485,17 @@ class _Site:
                     raise
                 self.records.append(Warning_(f"{exc.problem}: the CV is read from {self.rel(yml)} instead",
                                              Origin(rel, exc.line)))
-                chosen, rel = yml, self.rel(yml)
+                chosen, rel, unreadable = yml, self.rel(yml), chosen
+        for other in candidates:
+            if other not in (chosen, unreadable):
+                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
+                                             Origin(self.rel(other), 1)))
         if chosen.suffix == ".json":
             return
         if rendercv:
-            self.records.extend(_RenderCV(rel).read(tree["cv"], tree.key_lines["cv"]))
+            self.records.extend(_RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
         else:
-            self.records.extend(_ListCV(rel).read(tree))
+            self.records.extend(_ListCV(rel, not self.is_template).read(tree))
 
     def json_resume_data(self) -> Path | None:
         """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
@@ -565,12 +581,20 @@ def _iso(date: PartialDate | None) -> str | None:
 class _CV:
     """What both YAML CV forms share: building a JSON Resume document and reading it with the resume importer."""
 
-    def __init__(self, rel: str):
-        self.rel = rel
+    def __init__(self, rel: str, skip_demo: bool = True):
+        self.rel, self.skip_demo = rel, skip_demo
         self.doc: dict[str, list] = {}
         self.basics: _Obj | None = None
         self.locations: dict[int, str] = {}
         self.warnings: list[Warning_] = []
+
+    def is_demo(self, item: object, line: int) -> bool:
+        """Whether a CV item is the al-folio template's demo item, unedited (left out with a warning)."""
+        if not self.skip_demo or _item_fingerprint(item) not in TEMPLATE_CV_ITEMS:
+            return False
+        self.warnings.append(Warning_("CV item left out: the al-folio template's demo item, unedited",
+                                      Origin(self.rel, line)))
+        return True
 
     def add(self, section: str, item: _Obj, location: str | None = None) -> None:
         self.doc.setdefault(section, []).append(item)
@@ -661,6 +685,8 @@ class _ListCV(_CV):
                                                                                                   section.line)))
             return
         for item, line in zip(contents, contents.item_lines):
+            if isinstance(item, _Obj) and self.is_demo(item, line):
+                continue
             if target == "interests" and isinstance(item, str):
                 self.add("interests", _obj(line, name=_text(item)))
                 continue
@@ -800,7 +826,7 @@ class _RenderCV(_CV):
         target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
         kept = 0
         for entry, entry_line in zip(entries, entries.item_lines):
-            if not isinstance(entry, _Obj):
+            if not isinstance(entry, _Obj) or self.is_demo(entry, entry_line):
                 continue  # a text or bullet entry: prose, not a fact the graph models
             dates = self.dates(entry)
             summary = "\n".join(filter(None, [_text(entry.get("summary")),
