@@ -132,3 +132,17 @@ def test_the_papers_the_site_shows_are_built(built):
     got = {row[0].value: row[1].value if row[1] else None for row in rows}
     assert got == {"Another Paper Under The Same Key": None, "Relative Links": "https://jdoe.github.io/relativity.html",
                    "Rivers in Norway": "https://osf.io/abc12"}
+
+
+def test_an_award_without_awarder_is_the_owners_award_and_no_nameless_organization(built):
+    from kg.store import EmbeddedStore
+
+    store, _ = built
+    query = EmbeddedStore(load_settings({"store": store}, environ={}).store).query
+    awards = [row[0].value for row in query("PREFIX schema: <https://schema.org/> PREFIX kg: "
+                                             "<https://w3id.org/scholarly-kg/ns#> SELECT ?a WHERE { ?o a kg:Owner ; "
+                                             "schema:award ?a }")]
+    assert awards == ["Best Poster"]
+    orgs = [row[0].value for row in query("PREFIX schema: <https://schema.org/> SELECT ?o WHERE "
+                                           "{ ?o a schema:Organization }")]
+    assert not [o for o in orgs if o.rstrip("/").endswith(("/unnamed", "/x"))], orgs

@@ -244,10 +244,16 @@ class _Site:
     def read(self) -> list[Record]:
         self.read_config()
         pages = sorted((self.folder / "_pages").glob("*.md")) if (self.folder / "_pages").is_dir() else []
-        pages += sorted(p for p in self.folder.glob("*.md") if p.name.lower() not in ("readme.md", "license.md",
-                                                                                     "changelog.md"))
-        pages += sorted(self.folder.glob("_pages/*.html")) + sorted(self.folder.glob("*.html"))
+        pages += sorted(self.folder.glob("_pages/*.html"))
         texts = {page: read_text(page, self.rel(page)).replace("\r\n", "\n") for page in pages}
+        for page in sorted([*self.folder.glob("*.md"), *self.folder.glob("*.html")]):  # index.md, or docs
+            try:
+                text = read_text(page, self.rel(page)).replace("\r\n", "\n")
+            except SourceError:
+                continue  # the repository's own files (README, ...), not the site's pages
+            if text.startswith("---"):
+                pages.append(page)
+                texts[page] = text
         metas = {page: self.front_matter(page, text) for page, text in texts.items()}
         self.read_about([p for p in pages if p.suffix == ".md"], metas)
         for bib, years in self.bibliographies(texts, metas).items():

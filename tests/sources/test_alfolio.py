@@ -372,3 +372,21 @@ def test_template_demo_content_is_left_out_unless_the_site_is_the_template(site:
     config.write_text(re.sub(r"(?m)^(first_name|middle_name|last_name):.*$", "", config.read_text()) +
                       "\nname: Your Name\n")
     assert "Relativity: the Special and General Theory" in {p.title for p in _of(alfolio.read_folder(site), Paper)}
+
+
+REAL = Path(__file__).parents[1] / "data" / "real"
+
+
+def test_template_demo_project_and_cv_items_are_left_out(site: Path) -> None:
+    """A demo project file left as the template ships it is not read; a CV edited in part keeps the template's
+    unedited items out (the corpus site 12wang3 kept both the demo projects and the demo CV)."""
+    shutil.copy(REAL / "12wang3" / "site" / "_projects" / "1_project.md", site / "_projects" / "9_demo.md")
+    cv = (REAL / "12wang3" / "site" / "_data" / "cv.yml").read_text(encoding="utf-8")
+    (site / "_data" / "cv.yml").write_text(cv.replace("Albert Einstein", "Ilse Varga-Moreau"), encoding="utf-8")
+    records = alfolio.read_folder(site)
+    assert "project 1" not in {e.name for e in _of(records, Entity)}
+    assert not {r.role_name for r in _of(records, Role)} & {"Nobel Prize in Physics", "Max Planck Medal"}
+    warned = {(w.origin.path, w.message) for w in _of(records, Warning_)}
+    assert ("_projects/9_demo.md", "not read: the al-folio template's demo file, left unedited") in warned
+    assert len([w for w in _of(records, Warning_) if w.message.startswith("CV item left out: the al-folio template's "
+                                                                         "demo item")]) >= 10
