@@ -165,13 +165,18 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 # ---------------------------------------------------------------- YAML with lines
 
 
+def _code(character: int | str) -> int:
+    """The code point PyYAML's ReaderError gives as a character or as a number."""
+    return ord(character) if isinstance(character, str) else int(character)
+
+
 def _compose(text: str, rel: str) -> yaml.Node | None:
     """The YAML node tree of text; SourceError with the line on bad YAML."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
         line = text[: exc.position].count("\n") + 1
-        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character {exc.character!r})") from exc
+        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character #x{_code(exc.character):04x})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -520,10 +525,16 @@ class _Site:
         text = read_text(path, rel)
         if self.template_leftover(path, text):
             return
-        meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        try:
+            meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        except SourceError as exc:
+            self.records.append(Warning_(f"project left out: {exc.problem}", Origin(rel, exc.line or 1)))
+            return
         name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
-            raise SourceError(rel, 1, "a project page needs a title in its front matter")
+            self.records.append(Warning_("project left out: a project page needs a title in its front matter",
+                                         Origin(rel, 1)))
+            return
         url = next((u for k in ("redirect", "url") if isinstance(u := meta.get(k), str)
                     and re.match(r"^https?://", u)), None)
         github = meta.get("github")
@@ -542,7 +553,11 @@ class _Site:
         text = read_text(path, rel)
         if self.template_leftover(path, text):
             return
-        meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        try:
+            meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        except SourceError as exc:
+            self.records.append(Warning_(f"news item left out: {exc.problem}", Origin(rel, exc.line or 1)))
+            return
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
         about = _text(meta.get("title")) or _first_paragraph(body) or ""

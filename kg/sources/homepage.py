@@ -148,6 +148,11 @@ def _private(records: list[Record]) -> list[Record]:
     return kept
 
 
+def _code(character: int | str) -> int:
+    """The code point PyYAML's ReaderError gives as a character or as a number."""
+    return ord(character) if isinstance(character, str) else int(character)
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     """Front matter as a dict, the text with it blanked (Markdown lines stay file lines), the line of each top key."""
     lines = text.split("\n")
@@ -158,10 +163,13 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
         raise SourceError(rel, 1, "front matter opened with --- is never closed")
     try:
         meta = YAMLHandler().load("\n".join(lines[1:close]))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: a position, no mark
+        line = 2 + "\n".join(lines[1:close])[: exc.position].count("\n")
+        raise SourceError(rel, line, f"bad front matter: {exc.reason} (character #x{_code(exc.character):04x})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, 2 + mark.line if mark else 1, f"bad front matter: {problem}") from exc
+        raise SourceError(rel, 2 + mark.line if mark else 1, f"bad front matter: {' '.join(problem.split())}") from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -279,7 +279,6 @@ def test_site_inside_a_content_folder(tmp_path: Path) -> None:
         ("_config.yml", "first_name: Ilse\nlast_name: [Varga\n", 3, "bad YAML"),
         ("_data/cv.yml", "- title: Education\n  contents: PhD\n", 2, "must be a list"),
         ("_data/cv.yml", "title: Education\n", 1, "a list of sections"),
-        ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
         ("_pages/about.md", "---\nlayout: about\ntitle: [about\n---\nHello.\n", 4, "bad front matter"),
     ],
 )
@@ -301,6 +300,8 @@ def test_bad_input_names_the_line(site: Path, path: str, text: str, line: int, p
                          "      institution: Halden Technical University\n      year: 2020, 2022\n", 6,
          "kept without this date"),
         ("_bibliography/papers.bib", "---\n---\n@misc{a,\n  title = {A},\n  year = {soon}\n}\n", 5, "year"),
+        ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
+        ("_news/announcement_1.md", "---\ndate: 2015\x00-10-22\n---\nNews.\n", 2, "character #x0000"),
         ("_bibliography/papers.bib", "@misc{a, title={A}, pdf={My Paper.pdf}, html={osf.io/x7}}\n", 1,
          "resolved against https://"),
     ],
