@@ -5,19 +5,23 @@ read here and offered to no other importer; each file read is still its own sour
 graph), with the importer that knows its format (homepage, bibtex, resume) named in its provenance. What is read:
 
 - `_config.yml` and `_data/socials.yml` (`alfolio`): the owner's name (`first_name`, `middle_name`,
-  `last_name`), the site's address (`url` + `baseurl`) as the owner's URL, and the social keys: `orcid_id` and
+  `last_name`; before 2020 `name`), the owner's name forms (`scholar: last_name / first_name`, what
+  jekyll-scholar marks as the owner: matching authors are written as the owner, with the bib spelling as an
+  alias), the site's address (`url` + `baseurl`) as the owner's URL, and the social keys: `orcid_id` and
   `wikidata_id` as identifiers; `scholar_userid`, `github_username`, `linkedin_username`, `x_username`,
   `mastodon_username`, `semanticscholar_id`, ... as profile URLs (schema:sameAs). E-mail addresses are not read.
-- the about page (`_pages/about.md`, or the page whose front matter says `layout: about` or `permalink: /`),
+- the home page (the page whose front matter says `permalink: /`, else `_pages/about.md`, else `layout: about`),
   through the homepage importer: the bio's sections, links, entities and present-tense roles.
-- `_bibliography/*.bib`, through the BibTeX importer (which reads `arxiv`, `pdf`, `code`, `html`), plus al-folio's
+- the bibliographies the pages show (`scholar.bibliography`, and each `{% bibliography --file F %}`; only the
+  `years:` a 2019-2023 publications page lists), through the BibTeX importer (which reads `arxiv`, `pdf`, `code`, `html`), plus al-folio's
   own fields: `selected` -> Paper.selected; `abbr` -> the venue when the entry names none (not for a thesis, whose
   abbr is its degree); a `pdf` that is a file name -> `{url}{baseurl}/assets/pdf/{file}` when the site's address is
   known; `google_scholar_id`, `pmid`, `isbn` -> identifiers. `preview`, `bibtex_show`, `altmetric`, `dimensions`
   are display switches and are not read.
 - the CV, as al-folio's CV page picks it: the `cv_format` of the page with `layout: cv` (`rendercv` or
-  `jsonresume`) when set; else `_data/cv.yml` when it is in RenderCV form (a `cv:` mapping), else
-  `assets/json/resume.json` (or `_data/resume.json`), else `_data/cv.yml` in al-folio's older list form. A JSON
+  `jsonresume`) when set; else `_data/cv.yml` when it is in RenderCV form (a `cv:` mapping), else the JSON Resume
+  `jekyll_get_json` loads as `site.data.resume`, else `_data/cv.yml` in al-folio's older list form, else a
+  resume.json. The template's unedited demo CV (and, in a CV edited in part, its unedited items) is never read. A JSON
   Resume goes through the resume importer; either YAML form is mapped onto the same JSON Resume records:
   - the list form (sections of `title`, `type`, `contents`): "General Information" gives the name (`Full Name`;
     the date of birth is never read); Education/Experience/Projects/Awards/Interests/Service sections (by words
@@ -39,6 +43,8 @@ graph), with the importer that knows its format (homepage, bibtex, resume) named
 - `_news/*.md`: left out, with a warning each: the graph has no model for news items.
 - a `.json` file at the site's top (an ORCID record, a Zotero export dropped there): left out with a warning, as
   everything in the site is the site's; such files belong next to the site folder.
+- the al-folio template's demo content left unedited in a fork (files, bib entries and CV items identical to the
+  template's at some version, `alfolio_template.json`): left out with a warning, unless the site is the template.
 Everything else (layouts, blog posts, assets) belongs to the theme or the blog and is not read.
 """
 
