@@ -91,7 +91,8 @@ def is_private_graph(base: str, graph: str) -> bool:
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HOST_FIRST = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[:/?#]|$)")
 _NOT_IN_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
-_FILE_SUFFIX = re.compile(r"^[^/?#]*\.(?:html?|pdf|md|markdown|php|aspx?|jpe?g|png|gif|svg|bib|txt|zip|json|xml|pptx?|docx?)"
+_FILE_SUFFIX = re.compile(r"^[^/?#]*\.(?:html?|pdf|md|markdown|php|aspx?|jpe?g|png|gif|svg|bib|txt|zip|json|xml|"
+                          r"pptx?|docx?)"
                           r"(?:[?#]|$)", re.I)
 _LIQUID_PREFIX = re.compile(r"^(?:\{\{[^}]*\}\}\s*)+")
 

@@ -13,7 +13,8 @@ graph), with the importer that knows its format (homepage, bibtex, resume) named
 - the home page (the page whose front matter says `permalink: /`, else `_pages/about.md`, else `layout: about`),
   through the homepage importer: the bio's sections, links, entities and present-tense roles.
 - the bibliographies the pages show (`scholar.bibliography`, and each `{% bibliography --file F %}`; only the
-  `years:` a 2019-2023 publications page lists), through the BibTeX importer (which reads `arxiv`, `pdf`, `code`, `html`), plus al-folio's
+  `years:` a 2019-2023 publications page lists), through the BibTeX importer (which reads `arxiv`, `pdf`,
+  `code`, `html`), plus al-folio's
   own fields: `selected` -> Paper.selected; `abbr` -> the venue when the entry names none (not for a thesis, whose
   abbr is its degree); a `pdf` that is a file name -> `{url}{baseurl}/assets/pdf/{file}` when the site's address is
   known; `google_scholar_id`, `pmid`, `isbn` -> identifiers. `preview`, `bibtex_show`, `altmetric`, `dimensions`

@@ -63,10 +63,13 @@ def _author(raw: str) -> Author:
     return Author(decode_latex(parse_single_name_into_parts(raw).merge_first_name_first))
 
 
-_EMPHASIS = re.compile(r"\\(?:textbf|textit|emph|underline|uline|textsc|mbox|textrm|textsf)\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_EMPHASIS = re.compile(r"\\(?:textbf|textit|emph|underline|uline|textsc|mbox|textrm|textsf)\s*"
+                       r"\{((?:[^{}]|\{[^{}]*\})*)\}")
 _MARK = r"(?:[*†‡§¶#]|\\(?:dagger|ddagger|ast)\b\s*)"
-_MARKS = re.compile(rf"(?:\$\^\{{?{_MARK}+\}}?\$|\^\{{?{_MARK}+\}}?|\\?[*†‡§¶]|\\(?:dagger|ddagger)\b)+(?=\s|,|}}|$)")
-_PSEUDO_AUTHOR = re.compile(r"^\{?\s*[\[(].*[\])]\s*\}?$|^\{?\s*(?:equal contribution|corresponding author)\s*\}?$", re.I)
+_MARKS = re.compile(rf"(?:\$\^\{{?{_MARK}+\}}?\$|\^\{{?{_MARK}+\}}?|\\?[*†‡§¶]|\\(?:dagger|ddagger)\b)+"
+                    rf"(?=\s|,|}}|$)")
+_PSEUDO_AUTHOR = re.compile(r"^\{?\s*[\[(].*[\])]\s*\}?$|^\{?\s*(?:equal contribution|corresponding author)\s*\}?$",
+                            re.I)
 
 
 def parse_authors(value: str, notes: list[str] | None = None) -> tuple[list[Author], bool]:

@@ -165,7 +165,8 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
         meta = YAMLHandler().load("\n".join(lines[1:close]))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: a position, no mark
         line = 2 + "\n".join(lines[1:close])[: exc.position].count("\n")
-        raise SourceError(rel, line, f"bad front matter: {exc.reason} (character #x{_code(exc.character):04x})") from exc
+        raise SourceError(rel, line, f"bad front matter: {exc.reason} "
+                                     f"(character #x{_code(exc.character):04x})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
