@@ -15,12 +15,13 @@ from typing import Iterable
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg import iris
+from kg.errors import BuildError
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
 from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
 from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
 
-AUTHORITY = {"entities": 0, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
+AUTHORITY = {"entities": 0, "alfolio": 1, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
              "award": SCHEMA.memberOf}
 ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
@@ -40,6 +41,7 @@ KIND_CLASSES = {
 }
 IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
+URL_FIELDS = ("url", "repository", "same_as", "pdf", "code_url")  # record fields that become IRIs
 PROVENANCE_GRAPH = "graph/provenance"
 INFERRED_GRAPH = "graph/inferred"
 PRIVATE_INFERRED_GRAPH = "private/inferred"  # inferences that need a private fact (kg.iris.is_private_graph)
@@ -79,12 +81,12 @@ class _Builder:
     def __init__(self, records: list[Record], base: str, previous_ledger: dict[str, str] | None,
                  built_at: dt.datetime):
         self.base, self.built_at = base, built_at
-        self.records = records
+        self.warnings: list[str] = []
+        self.records = [self.repaired_urls(r) for r in records]
         self.docs = {r.path: r for r in records if isinstance(r, SourceDocument)}
         self.previous = previous_ledger or {}
         self.ds = Dataset(store="Oxigraph")
         self.prov = self.ds.graph(URIRef(base + PROVENANCE_GRAPH))
-        self.warnings: list[str] = []
         self.entities = Resolver()
         self.paper_clusters: list = []
         self.paper_of: dict[int, int] = {}  # id(record) -> paper cluster
@@ -99,6 +101,24 @@ class _Builder:
 
     # -- helpers -------------------------------------------------------------------------------------------
 
+    def repaired_urls(self, r: Record) -> Record:
+        """The record with every URL it gives made an absolute IRI (repaired, or left out), each change warned."""
+        origin = getattr(r, "origin", None)
+        for name in URL_FIELDS if not isinstance(r, Mention) else ():
+            value = getattr(r, name, None)
+            if isinstance(value, str):
+                fixed, note = iris.repair_url(value)
+                setattr(r, name, fixed)
+            elif isinstance(value, list) and name == "same_as":
+                pairs = [iris.repair_url(v) for v in value]
+                setattr(r, name, [f for f, _ in pairs if f])
+                note = "; ".join(n for _, n in pairs if n) or None
+            else:
+                continue
+            if note and origin is not None:
+                self.warn(origin, note)
+        return r
+
     def importer(self, origin: Origin) -> str:
         doc = self.docs.get(origin.path)
         return doc.importer if doc else "rdf"
@@ -108,7 +128,7 @@ class _Builder:
         return self.ds.graph(iris.private_iri(self.base, origin.path) if private
                              else iris.source_iri(self.base, origin.path))
 
-    def add_identifiers(self, g: Graph, s: URIRef, identifiers: dict[str, str]) -> None:
+    def add_identifiers(self, g: Graph, s: URIRef, identifiers: dict[str, str], origin: Origin) -> None:
         """Identifiers as schema:PropertyValue nodes ({s}#id-{scheme}), and schema:sameAs where a scheme has IRIs."""
         for scheme, value in sorted(identifiers.items()):
             node = URIRef(f"{s}#id-{iris.slugify(scheme)}")
@@ -116,8 +136,10 @@ class _Builder:
             g.add((node, RDF.type, SCHEMA.PropertyValue))
             g.add((node, SCHEMA.propertyID, Literal(scheme)))
             g.add((node, SCHEMA.value, Literal(value)))
-            if scheme in IDENTIFIER_IRIS:
+            if scheme in IDENTIFIER_IRIS and iris.is_iri(IDENTIFIER_IRIS[scheme] + value):
                 g.add((s, SCHEMA.sameAs, URIRef(IDENTIFIER_IRIS[scheme] + value)))
+            elif scheme in IDENTIFIER_IRIS:
+                self.warn(origin, f"{scheme} {value!r} makes no IRI: kept as an identifier only")
 
     def traced(self, subject: URIRef, origin: Origin, private: bool = False) -> None:
         """Tie a subject to the line of the source it was read from (RFC 5147 fragment); a private record's
@@ -166,7 +188,7 @@ class _Builder:
                 if r.super_event and self.entities.find("event", r.super_event) is None:
                     self.entities.add("event", r.super_event)
             elif isinstance(r, Role):
-                if self.entities.find("organization", r.organization) is None:
+                if r.organization.strip() and self.entities.find("organization", r.organization) is None:
                     kind = "initiative" if r.category == "membership" else "organization"
                     self.entities.add(kind, r.organization, r.url if r.category != "award" else None)
                 for person in [*r.supervisors, *r.hosts] + ([r.person] if r.person else []):
@@ -179,7 +201,10 @@ class _Builder:
         self.paper_clusters, membership = cluster_papers([(p.title, paper_ids(p.doi, p.arxiv)) for p in papers])
         self.paper_of = {id(p): cid for p, cid in zip(papers, membership)}
         if self.owner_id is None:
-            raise ValueError("no owner: the content names nobody (give resume.json a basics.name)")
+            where = next((p for p in self.docs if p.endswith(("_config.yml", "resume.json"))), next(iter(self.docs),
+                                                                                                    "content"))
+            raise BuildError([f"{where}:1: no owner: the content names nobody (al-folio: first_name and last_name "
+                              f"in _config.yml; JSON Resume: basics.name)"])
 
     def mint(self) -> None:
         """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
@@ -256,7 +281,7 @@ class _Builder:
             g.add((s, SCHEMA.member, self.entity_iri(PERSON, member)))
         for same in e.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
-        self.add_identifiers(g, s, e.identifiers)
+        self.add_identifiers(g, s, e.identifiers, e.origin)
         if kind == "topic":
             scheme = iris.mint(self.base, "topic", "interests")
             g.add((s, SCHEMA.inDefinedTermSet, scheme))
@@ -291,7 +316,7 @@ class _Builder:
         put(g, s, SCHEMA.description, o.summary)
         for same in o.same_as:
             g.add((s, SCHEMA.sameAs, URIRef(same)))
-        self.add_identifiers(g, s, o.identifiers)
+        self.add_identifiers(g, s, o.identifiers, o.origin)
         private = self.graph(o.origin, private=True)
         for prop, value in o.private_facts.items():
             private.add((s, SCHEMA[prop], Literal(value)))
@@ -304,6 +329,10 @@ class _Builder:
     def add_role(self, r: Role) -> None:
         g = self.graph(r.origin, r.private)
         person, org, role = self.role_iris(r)
+        if org is None and r.category == "award" and r.role_name and not r.organization.strip():
+            g.add((person, SCHEMA.award, Literal(r.role_name)))
+            self.warn(r.origin, f"award {r.role_name!r} names no awarder: kept as the award's name only")
+            return
         if org is None:
             self.warn(r.origin, f"role in unknown {r.organization!r} skipped")
             return
@@ -333,7 +362,7 @@ class _Builder:
     def role_iris(self, r: Role) -> tuple[URIRef, URIRef | None, URIRef | None]:
         """The person, the organization and the role node of a role record (one node per person, org, role name)."""
         person = self.entity_iri(PERSON, r.person) if r.person else self.iri[self.entities.cluster(self.owner_id).id]
-        org = self.thing(r.organization)
+        org = self.thing(r.organization) if r.organization.strip() else None
         if org is None:
             return person, None, None
         slug = "--".join([iris.parse(self.base, str(person))[1], iris.parse(self.base, str(org))[1],
@@ -414,7 +443,7 @@ class _Builder:
         if p.pdf and p.pdf.startswith(("http://", "https://")):
             g.add((s, SCHEMA.associatedMedia, URIRef(p.pdf)))
         ids = {**p.identifiers, **{k: v for k, v in (("doi", p.doi), ("arxiv", p.arxiv), ("bibtex", p.bib_key)) if v}}
-        self.add_identifiers(g, s, ids)
+        self.add_identifiers(g, s, ids, p.origin)
         if p.venue:
             g.add((s, SCHEMA.publisher if p.entry_type == "phdthesis" else SCHEMA.description,
                    Literal(p.venue)))
@@ -469,7 +498,7 @@ class _Builder:
         if d.importer == "homepage":
             p.add((src, RDF.type, KG.HomepageVersion))
             if d.version_date is None:
-                self.warn(Origin(d.path), "undated homepage version: taken as the current one (dated today)")
+                self.warn(Origin(d.path, 1), "undated homepage version: taken as the current one (dated today)")
             p.add((src, KG.versionDate, Literal(d.version_date or self.built_at.date())))
         activity = URIRef(f"{src}#import")
         agent = URIRef(f"{self.base}agent/kg.sources.{d.importer}")

@@ -86,3 +86,48 @@ def private_iri(base: str, path: str) -> URIRef:
 
 def is_private_graph(base: str, graph: str) -> bool:
     return graph.startswith(f"{base}private/")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HOST_FIRST = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[:/?#]|$)")
+_NOT_IN_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
+_FILE_SUFFIX = re.compile(r"^[^/?#]*\.(?:html?|pdf|md|markdown|php|aspx?|jpe?g|png|gif|svg|bib|txt|zip|json|xml|"
+                          r"pptx?|docx?)"
+                          r"(?:[?#]|$)", re.I)
+_LIQUID_PREFIX = re.compile(r"^(?:\{\{[^}]*\}\}\s*)+")
+
+
+def is_iri(text: str) -> bool:
+    """Whether text is an absolute IRI an RDF store accepts (RFC 3987, as Oxigraph checks it)."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def repair_url(raw: str, base: str | None = None) -> tuple[str | None, str | None]:
+    """(an absolute IRI, what was done) for a URL as people write it: spaces and other characters an IRI may not
+    hold are percent-encoded, a schemeless `osf.io/x` gets https://, a relative `paper.pdf` is resolved against
+    base when known; (None, why) when no IRI can be made without guessing."""
+    from urllib.parse import quote, urljoin
+
+    text = _LIQUID_PREFIX.sub("", raw.strip()) if base else raw.strip()
+    if not text:
+        return None, "empty URL left out"
+    fixed = _NOT_IN_IRI.sub(lambda m: quote(m.group(0)), text)
+    done: list[str] = ["encoded characters an IRI cannot hold"] if fixed != text else []
+    if text.startswith("//"):
+        fixed, done = "https:" + fixed, [*done, "added https:"]
+    elif not _SCHEME.match(fixed):
+        if _HOST_FIRST.match(fixed) and not _FILE_SUFFIX.match(fixed):
+            fixed, done = "https://" + fixed, [*done, "added https://"]
+        elif base:
+            fixed, done = urljoin(base.rstrip("/") + "/", fixed), [*done, f"resolved against {base}"]
+        else:
+            return None, f"relative URL {raw.strip()!r} left out (the site's address is not known)"
+    if not is_iri(fixed):
+        return None, f"unusable URL {raw.strip()!r} left out"
+    return fixed, (f"URL {raw.strip()!r}: " + ", ".join(done)) if done else None

@@ -61,7 +61,13 @@ class Cluster:
 
     @property
     def name(self) -> str:
-        return self.names[0]
+        """The preferred name: the first met, unless a later one spells the same name with its accents
+        ("Daniel Varro" in a CV, "Dániel Varró" in the bibliography: the accented spelling is the name)."""
+        if not self.names:
+            return self.urls[0] if self.urls else "unnamed"
+        first = self.names[0]
+        return next((n for n in self.names[1:] if n != first and fold(n) == fold(first) and n.isascii() is False
+                     and first.isascii()), first)
 
 
 class Resolver:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Literal, URIRef
 
 from kg.build import build_graph
+from kg.errors import BuildError
 from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Role, SourceDocument,
                         Warning_)
 from kg.vocab import FOAF, KG, PROV, RDF, SCHEMA, XSD
@@ -137,7 +140,7 @@ def test_importer_warnings_are_reported_with_their_place():
 
 
 def test_no_owner_is_an_error():
-    with pytest.raises(ValueError, match="no owner"):
+    with pytest.raises(BuildError, match=f"^{re.escape(LISTING)}:1: no owner"):
         build_graph([SourceDocument(LISTING, "listing", "text/plain")], BASE)
 
 

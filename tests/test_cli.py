@@ -90,9 +90,9 @@ BAD_INPUTS = {
     "unparseable listing date": ("listing-2026.txt", lambda t: t.replace("LGOct 23, 2022", "LGFoo 32, 2022", 1),
                                  "listing-2026.txt:1"),
     "invalid JSON Resume": ("resume.json", lambda t: t.replace('"work": [', '"work": [[', 1), "resume.json:"),
-    "JSON Resume bad date": ("resume.json", lambda t: t.replace('"startDate": "2020-12"', '"startDate": "Dec 2020"'),
-                             "resume.json:"),
-    "BibTeX syntax error": ("papers.bib", lambda t: t + "\n@misc{broken,\n  title = {Unclosed\n", "papers.bib:"),
+    "JSON Resume wrong type": ("resume.json", lambda t: t.replace('"work": [', '"work": "none", "x": [', 1),
+                               "resume.json:"),
+    "not BibTeX at all": ("papers.bib", lambda t: "@misc{broken,\n  title = {Unclosed\n", "papers.bib:1"),
     "SHACL violation": ("extra.ttl", lambda t: "<http://example.org/p> a <https://schema.org/ScholarlyArticle> .\n",
                         "schema:name"),
 }
@@ -111,6 +111,19 @@ def test_bad_input_fails_clearly_and_keeps_the_previous_build(tmp_path, content,
     assert expected in result.output or expected in (result.stderr if result.stderr_bytes else "")
     assert "Traceback" not in result.output
     assert current_build(store) == before
+
+
+@pytest.mark.parametrize("name, change, expected", [
+    ("resume.json", lambda t: t.replace('"startDate": "2020-12"', '"startDate": "Dec 2020"'), "resume.json:"),
+    ("papers.bib", lambda t: t + "\n@misc{broken,\n  title = {Unclosed\n", "papers.bib:"),
+], ids=["JSON Resume bad date", "one broken BibTeX entry"])
+def test_a_bad_entry_is_a_warning_not_a_failure(tmp_path, content, name, change, expected):
+    """The leniency policy (README): one bad entry in a readable file is left out or repaired, with its line."""
+    path = content / name
+    path.write_text(change(path.read_text()))
+    result = kg("build", "--content", str(content), "--store", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.output
+    assert f"warning: {expected}" in result.output and "Traceback" not in result.output
 
 
 def test_unknown_arxiv_code_is_a_warning_not_a_failure(tmp_path, content):

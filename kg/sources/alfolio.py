@@ -5,19 +5,24 @@ read here and offered to no other importer; each file read is still its own sour
 graph), with the importer that knows its format (homepage, bibtex, resume) named in its provenance. What is read:
 
 - `_config.yml` and `_data/socials.yml` (`alfolio`): the owner's name (`first_name`, `middle_name`,
-  `last_name`), the site's address (`url` + `baseurl`) as the owner's URL, and the social keys: `orcid_id` and
+  `last_name`; before 2020 `name`), the owner's name forms (`scholar: last_name / first_name`, what
+  jekyll-scholar marks as the owner: matching authors are written as the owner, with the bib spelling as an
+  alias), the site's address (`url` + `baseurl`) as the owner's URL, and the social keys: `orcid_id` and
   `wikidata_id` as identifiers; `scholar_userid`, `github_username`, `linkedin_username`, `x_username`,
   `mastodon_username`, `semanticscholar_id`, ... as profile URLs (schema:sameAs). E-mail addresses are not read.
-- the about page (`_pages/about.md`, or the page whose front matter says `layout: about` or `permalink: /`),
+- the home page (the page whose front matter says `permalink: /`, else `_pages/about.md`, else `layout: about`),
   through the homepage importer: the bio's sections, links, entities and present-tense roles.
-- `_bibliography/*.bib`, through the BibTeX importer (which reads `arxiv`, `pdf`, `code`, `html`), plus al-folio's
+- the bibliographies the pages show (`scholar.bibliography`, and each `{% bibliography --file F %}`; only the
+  `years:` a 2019-2023 publications page lists), through the BibTeX importer (which reads `arxiv`, `pdf`,
+  `code`, `html`), plus al-folio's
   own fields: `selected` -> Paper.selected; `abbr` -> the venue when the entry names none (not for a thesis, whose
   abbr is its degree); a `pdf` that is a file name -> `{url}{baseurl}/assets/pdf/{file}` when the site's address is
   known; `google_scholar_id`, `pmid`, `isbn` -> identifiers. `preview`, `bibtex_show`, `altmetric`, `dimensions`
   are display switches and are not read.
 - the CV, as al-folio's CV page picks it: the `cv_format` of the page with `layout: cv` (`rendercv` or
-  `jsonresume`) when set; else `_data/cv.yml` when it is in RenderCV form (a `cv:` mapping), else
-  `assets/json/resume.json` (or `_data/resume.json`), else `_data/cv.yml` in al-folio's older list form. A JSON
+  `jsonresume`) when set; else `_data/cv.yml` when it is in RenderCV form (a `cv:` mapping), else the JSON Resume
+  `jekyll_get_json` loads as `site.data.resume`, else `_data/cv.yml` in al-folio's older list form, else a
+  resume.json. The template's unedited demo CV (and, in a CV edited in part, its unedited items) is never read. A JSON
   Resume goes through the resume importer; either YAML form is mapped onto the same JSON Resume records:
   - the list form (sections of `title`, `type`, `contents`): "General Information" gives the name (`Full Name`;
     the date of birth is never read); Education/Experience/Projects/Awards/Interests/Service sections (by words
@@ -39,21 +44,26 @@ graph), with the importer that knows its format (homepage, bibtex, resume) named
 - `_news/*.md`: left out, with a warning each: the graph has no model for news items.
 - a `.json` file at the site's top (an ORCID record, a Zotero export dropped there): left out with a warning, as
   everything in the site is the site's; such files belong next to the site folder.
+- the al-folio template's demo content left unedited in a fork (files, bib entries and CV items identical to the
+  template's at some version, `alfolio_template.json`): left out with a warning, unless the site is the template.
 Everything else (layouts, blog posts, assets) belongs to the theme or the blog and is not read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
 import yaml
 
 from kg.errors import SourceError
-from kg.records import Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
+from kg.iris import ascii_fold, repair_url
+from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument,
+                        Warning_)
 from kg.sources import bibtex, homepage, resume
 from kg.sources.resume import _Arr, _Obj
 from kg.sources.text import read_text
@@ -114,6 +124,36 @@ _AWARDER_WORDS = re.compile(
     re.IGNORECASE)
 _LIQUID_OR_HTML = re.compile(r"^\s*(?:\{[{%]|<)")
 _TRUE = {"true", "yes", "1"}
+_BIBLIOGRAPHY_TAG = re.compile(r"\{%-?\s*bibliography\b(?P<args>[^%]*)-?%\}")
+_FILE_ARG = re.compile(r"(?:--file|-f)\s+(?P<file>\{\{[^}]*\}\}|[^\s%]+)")
+TEMPLATE = json.loads((Path(__file__).with_name("alfolio_template.json")).read_text(encoding="utf-8"))
+TEMPLATE_FILES, TEMPLATE_ENTRIES = set(TEMPLATE["files"]), set(TEMPLATE["entries"])
+TEMPLATE_CV_ITEMS = set(TEMPLATE.get("cv_items", []))
+
+
+def _fingerprint(text: str) -> str:
+    """The key of a file's text in the template's fingerprints (whitespace collapsed, sha256, 24 hex)."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:24]
+
+
+def _plain(value: object) -> object:
+    """A located YAML value as plain data, every scalar as its text (how items are fingerprinted)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return None if value is None else " ".join(str(value).split())
+
+
+def _item_fingerprint(item: object) -> str:
+    """The key of one CV item in the template's fingerprints."""
+    text = json.dumps(_plain(item), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _fold(text: str) -> str:
+    """Accent-folded, lower-case words for comparing name forms ("F. M." -> "f m")."""
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(text).lower()))
 
 
 def matches_folder(folder: Path) -> bool:
@@ -132,14 +172,22 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 # ---------------------------------------------------------------- YAML with lines
 
 
+def _code(character: int | str) -> int:
+    """The code point PyYAML's ReaderError gives as a character or as a number."""
+    return ord(character) if isinstance(character, str) else int(character)
+
+
 def _compose(text: str, rel: str) -> yaml.Node | None:
     """The YAML node tree of text; SourceError with the line on bad YAML."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
+        line = text[: exc.position].count("\n") + 1
+        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character #x{_code(exc.character):04x})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, mark.line + 1 if mark else None, f"bad YAML: {problem}") from exc
+        raise SourceError(rel, mark.line + 1 if mark else 1, f"bad YAML: {' '.join(problem.split())}") from exc
 
 
 def _located(node: yaml.Node | None) -> object:
@@ -195,6 +243,12 @@ class _Site:
     owner_name: str = ""
     site_url: str | None = None
     records: list[Record] = field(default_factory=list)
+    config: object = None  # _config.yml as located values
+    last_names: set[str] = field(default_factory=set)  # the owner's name forms (jekyll-scholar's scholar: block)
+    first_names: set[str] = field(default_factory=set)
+    surname_only: set[str] = field(default_factory=set)  # old `scholar: last_name` without first names
+    is_template: bool = False  # the site is the al-folio template itself (its demo content is its own)
+    demo: set[int] = field(default_factory=set)  # ids of papers that are the template's demo entries
 
     def rel(self, path: Path) -> str:
         return self.prefix + path.relative_to(self.folder).as_posix()
@@ -202,11 +256,20 @@ class _Site:
     def read(self) -> list[Record]:
         self.read_config()
         pages = sorted((self.folder / "_pages").glob("*.md")) if (self.folder / "_pages").is_dir() else []
-        metas = {page: homepage.split_front_matter(read_text(page, self.rel(page)).replace("\r\n", "\n"),
-                                                   self.rel(page))[0] for page in pages}
-        self.read_about(pages, metas)
-        for bib in sorted((self.folder / "_bibliography").glob("*.bib")):
-            self.read_bibliography(bib)
+        pages += sorted(self.folder.glob("_pages/*.html"))
+        texts = {page: read_text(page, self.rel(page)).replace("\r\n", "\n") for page in pages}
+        for page in sorted([*self.folder.glob("*.md"), *self.folder.glob("*.html")]):  # index.md, or docs
+            try:
+                text = read_text(page, self.rel(page)).replace("\r\n", "\n")
+            except SourceError:
+                continue  # the repository's own files (README, ...), not the site's pages
+            if text.startswith("---"):
+                pages.append(page)
+                texts[page] = text
+        metas = {page: self.front_matter(page, text) for page, text in texts.items()}
+        self.read_about([p for p in pages if p.suffix == ".md"], metas)
+        for bib, years in self.bibliographies(texts, metas).items():
+            self.read_bibliography(bib, years)
         cv_format = next((str(m.get("cv_format") or "").strip().lower() for m in metas.values()
                           if m.get("layout") == "cv"), "")
         self.read_cv(cv_format)
@@ -216,8 +279,63 @@ class _Site:
             self.read_news(news)
         for stray in sorted(self.folder.glob("*.json")):  # an ORCID record or a Zotero export dropped in the repo
             self.records.append(Warning_("not read: a file inside the al-folio site; put ORCID records and CSL-JSON "
-                                         "files next to the site folder", Origin(self.rel(stray))))
+                                         "files next to the site folder", Origin(self.rel(stray), 1)))
         return self.records
+
+    def front_matter(self, page: Path, text: str) -> dict:
+        """A page's front matter; a page whose front matter cannot be read is left out with a warning."""
+        try:
+            return homepage.split_front_matter(text, self.rel(page))[0]
+        except SourceError as exc:
+            self.records.append(Warning_(f"{exc.problem}: page not read", Origin(self.rel(page), exc.line or 1)))
+            return {}
+
+    def template_leftover(self, path: Path, text: str) -> bool:
+        """Whether a file is the al-folio template's demo, unedited, in a site that is not the template itself;
+        if so it is left out with a warning."""
+        if self.is_template or _fingerprint(text) not in TEMPLATE_FILES:
+            return False
+        self.records.append(Warning_("not read: the al-folio template's demo file, left unedited",
+                                     Origin(self.rel(path), 1)))
+        return True
+
+    def bibliographies(self, texts: dict[Path, str], metas: dict[Path, dict]) -> dict[Path, set[int] | None]:
+        """The .bib files the site shows, as jekyll-scholar finds them: `scholar.bibliography` in _config.yml
+        (default `references.bib`) and each file a page names with `{% bibliography --file F %}`; the others
+        are left out with a warning. Each file maps to the years shown when every page showing it filters by
+        `-q @*[year={{y}}]*` over its front matter's `years:` list (al-folio 2019-2023), else None (all)."""
+        folder = self.folder / "_bibliography"
+        scholar = self.config.get("scholar") if isinstance(self.config, _Obj) else None
+        default = (_text(scholar.get("bibliography")) if isinstance(scholar, _Obj) else None) or "references"
+        names: list[tuple[str, set[int] | None]] = []
+        for page, text in texts.items():
+            for tag in _BIBLIOGRAPHY_TAG.finditer(text):
+                arg = _FILE_ARG.search(tag["args"])
+                years = metas[page].get("years")
+                shown_years = ({int(y) for y in years if str(y).isdigit()} if "year={{" in tag["args"].replace(
+                    " ", "") and isinstance(years, list) else None)
+                if arg is None or "site.scholar.bibliography" in arg["file"]:
+                    names.append((default, shown_years))
+                elif not arg["file"].startswith("{{"):
+                    names.append((arg["file"], shown_years))
+        if not names:
+            names.append((default, None))
+        shown: dict[Path, set[int] | None] = {}
+        for name, years in names:
+            path = folder / (name if name.endswith(".bib") else name + ".bib")
+            if path.is_file():
+                before = shown.get(path, set())
+                shown[path] = None if years is None or before is None else before | years
+        every = sorted(folder.glob("*.bib"))
+        if not shown and every:
+            self.records.append(Warning_(f"no page shows a bibliography that exists (the config names "
+                                         f"{default!r}): every .bib file is read", Origin(self.rel(every[0]), 1)))
+            return dict.fromkeys(every)
+        for other in every:
+            if other not in shown:
+                self.records.append(Warning_("not read: no page of the site shows this bibliography",
+                                             Origin(self.rel(other), 1)))
+        return shown
 
     # -- owner ----------------------------------------------------------------------------------------------
 
@@ -234,12 +352,19 @@ class _Site:
                 raise SourceError(rel, 1, "expected a mapping of settings")
             owner = Owner(name="", origin=Origin(rel, 1))
             if path.name == "_config.yml":
+                self.config = config
                 names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
                 owner.name = " ".join(n for n in names if n)
+                key = "first_name" if config.get("first_name") else "last_name"
+                if not owner.name and _text(config.get("name")):  # al-folio before 2020: one `name`
+                    owner.name, key = _text(config.get("name")), "name"
                 if owner.name:
-                    owner.origin = Origin(rel, config.key_lines.get("first_name") or config.key_lines["last_name"])
+                    owner.origin = Origin(rel, config.key_lines.get(key, 1))
                     self.owner_name = self.owner_name or owner.name
+                self.is_template = owner.name in TEMPLATE["owners"]
+                self.read_name_forms(config, names)
                 url = _text(config.get("url"))
+                url = repair_url(url)[0] if url and not url.startswith("{{") else None
                 if url and re.match(r"^https?://", url):
                     self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
                     self.site_url = self.site_url.rstrip("/")
@@ -258,36 +383,86 @@ class _Site:
                 self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
                 self.records.append(owner)
 
+    def read_name_forms(self, config: _Obj, names: list[str | None]) -> None:
+        """The owner's name forms: `scholar: last_name / first_name` (what jekyll-scholar marks as the owner in
+        author lists), plus the config's own last name with its first name and initial."""
+        scholar = config.get("scholar")
+        if isinstance(scholar, _Obj):
+            for key, forms in (("last_name", self.last_names), ("first_name", self.first_names)):
+                value = scholar.get(key)
+                forms.update(_fold(v) for v in (value if isinstance(value, list) else [value])
+                             if isinstance(v, str) and _fold(v))
+            if not self.first_names:  # al-folio before 2020 marked every author of that last name
+                self.surname_only = set(self.last_names)
+        first, _, last = names
+        if first and last:
+            self.last_names.add(_fold(last))
+            self.first_names.update({_fold(first), _fold(first)[:1]})
+
+    def is_owner(self, author: str) -> bool:
+        """Whether an author name ("F. Lastname", "Firstname Lastname") is one of the owner's name forms."""
+        words = _fold(author)
+        if any(words == last or words.endswith(" " + last) for last in self.surname_only):
+            return True
+        if self.owner_name and _abbreviates(words.split(), _fold(self.owner_name).split()):
+            return True
+        firsts = {f.replace(" ", "") for f in self.first_names}
+        for last in self.last_names:
+            if words.endswith(" " + last) and words[: -len(last) - 1].replace(" ", "") in firsts:
+                return True
+        return False
+
     # -- about ----------------------------------------------------------------------------------------------
 
     def read_about(self, pages: list[Path], metas: dict[Path, dict]) -> None:
         """The about page, through the homepage importer."""
-        about = next((p for p in pages if metas[p].get("layout") == "about" or metas[p].get("permalink") == "/"),
-                     None) or next((p for p in pages if p.name == "about.md"), None)
+        about = next((p for p in pages if str(metas[p].get("permalink") or "").strip() in ("/", "/index.html")),
+                     None) or next((p for p in pages if p.name == "about.md"), None) or next(
+            (p for p in pages if metas[p].get("layout") == "about"), None)
         if about is not None:
             self.records.extend(homepage.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
-    def read_bibliography(self, path: Path) -> None:
-        """A .bib file through the BibTeX importer, with al-folio's own fields added."""
+    def read_bibliography(self, path: Path, years: set[int] | None = None) -> None:
+        """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries, the
+        years the publications page shows and the owner's name forms are handled here."""
         rel = self.rel(path)
-        text = read_text(path, rel)
-        records = bibtex.parse_bibtex(text, rel)
-        extras = {entry.key: {f.key.lower(): str(f.value).strip() for f in entry.fields}
-                  for entry in bibtexparser.parse_string(text).entries}
-        for paper in records:
-            if isinstance(paper, Paper):
-                self.add_alfolio_fields(paper, extras.get(paper.bib_key or "", {}))
-        self.records.extend(records)
+        records = bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
+        left_out = set()
+        for paper in (r for r in records if isinstance(r, Paper)):
+            if id(paper) in self.demo:
+                reason = "the al-folio template's demo entry, left out"
+            elif years is not None and (paper.date is None or paper.date.year not in years):
+                reason = (f"not shown: the publications page lists the years {sorted(years, reverse=True)} only "
+                          f"(front matter `years:`)")
+            else:
+                continue
+            left_out.add(id(paper))
+            self.records.append(Warning_(f"entry {paper.bib_key!r}: {reason}", paper.origin))
+        self.records.extend(r for r in records if id(r) not in left_out)
 
     def add_alfolio_fields(self, paper: Paper, fields: dict[str, str]) -> None:
+        title = " ".join(re.sub(r"[{}]", "", fields.get("title", "")).split()).casefold()
+        if not self.is_template and f"{paper.bib_key}|{title}" in TEMPLATE_ENTRIES:
+            self.demo.add(id(paper))
+        renamed = sorted({a.name for a in paper.authors if a.name != self.owner_name and self.is_owner(a.name)})
+        if self.owner_name:
+            paper.authors = [Author(self.owner_name) if a.name in renamed else a for a in paper.authors]
+            self.records.extend(Alias(self.owner_name, name, paper.origin) for name in renamed)
+        for attr in ("url", "pdf", "code_url"):
+            value = getattr(paper, attr)
+            if value and attr == "pdf" and not re.match(r"^[a-z][a-z0-9+.-]*:|^/|^\{\{", value, re.I):
+                value = f"assets/pdf/{value}"  # al-folio's pdf field: a file in assets/pdf/
+            if value:
+                fixed, note = repair_url(value, self.site_url)
+                setattr(paper, attr, fixed)
+                if note:
+                    self.records.append(Warning_(f"entry {paper.bib_key!r}: {note}", paper.origin))
         paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
         abbr = bibtex.decode_latex(fields.get("abbr", ""))
         if abbr and paper.venue is None and paper.entry_type not in ("phdthesis", "mastersthesis"):
             paper.venue = abbr
-        if paper.pdf and not re.match(r"^https?://", paper.pdf) and self.site_url:
-            paper.pdf = f"{self.site_url}/assets/pdf/{paper.pdf.lstrip('/')}"
         for key, scheme in (("google_scholar_id", "google-scholar"), ("pmid", "pmid"), ("isbn", "isbn")):
             if fields.get(key):
                 paper.identifiers.setdefault(scheme, fields[key].strip("{} "))
@@ -295,43 +470,78 @@ class _Site:
     # -- CV -------------------------------------------------------------------------------------------------
 
     def read_cv(self, cv_format: str) -> None:
-        """The CV file al-folio's CV page would show; the other one, if any, left out with a warning."""
+        """The CV file al-folio's CV page would show, in al-folio's order: the CV page's `cv_format` when set;
+        else the JSON Resume `jekyll_get_json` loads as `site.data.resume` (the CV layout prefers it); else
+        `_data/cv.yml` (RenderCV or list form); else a resume.json. The template's unedited demo CV is never
+        chosen, and the files not chosen are left out with a warning."""
         yml = self.folder / "_data" / "cv.yml"
         jsons = [p for p in (self.folder / "assets" / "json" / "resume.json", self.folder / "_data" / "resume.json")
                  if p.is_file()]
-        tree = None
-        if yml.is_file():
-            tree = _located(_compose(read_text(yml, self.rel(yml)), self.rel(yml)))
+        candidates = [p for p in [yml, *jsons] if p.is_file()]
+        texts = {p: read_text(p, self.rel(p)) for p in candidates}
+        candidates = [p for p in candidates if not self.template_leftover(p, texts[p])]
+        tree = _located(_compose(texts[yml], self.rel(yml))) if yml in candidates else None
         rendercv = isinstance(tree, _Obj) and "cv" in tree
+        jsons = [p for p in jsons if p in candidates]
+        loaded = self.json_resume_data()
         if cv_format == "jsonresume" and jsons:
             chosen = jsons[0]
-        elif cv_format == "rendercv" and yml.is_file() or rendercv:
+        elif cv_format == "rendercv" and yml in candidates or rendercv:
             chosen = yml
+        elif loaded is not None and loaded in jsons:
+            chosen = loaded
         else:
-            chosen = jsons[0] if jsons else (yml if yml.is_file() else None)
+            chosen = yml if yml in candidates else (jsons[0] if jsons else None)
         if chosen is None:
             return
-        for other in [yml, *jsons]:
-            if other != chosen and other.is_file():
-                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
-                                             Origin(self.rel(other))))
-        rel = self.rel(chosen)
+        rel, unreadable = self.rel(chosen), None
         if chosen.suffix == ".json":
-            self.records.extend(resume.parse(read_text(chosen, rel), rel))
-        elif rendercv:
-            self.records.extend(_RenderCV(rel).read(tree["cv"], tree.key_lines["cv"]))
+            try:
+                self.records.extend(resume.parse(texts[chosen], rel))
+            except SourceError as exc:
+                if yml not in candidates:
+                    raise
+                self.records.append(Warning_(f"{exc.problem}: the CV is read from {self.rel(yml)} instead",
+                                             Origin(rel, exc.line)))
+                chosen, rel, unreadable = yml, self.rel(yml), chosen
+        for other in candidates:
+            if other not in (chosen, unreadable):
+                self.records.append(Warning_(f"not read: the CV page shows {self.rel(chosen)}",
+                                             Origin(self.rel(other), 1)))
+        if chosen.suffix == ".json":
+            return
+        if rendercv:
+            self.records.extend(_RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
         else:
-            self.records.extend(_ListCV(rel).read(tree))
+            self.records.extend(_ListCV(rel, not self.is_template).read(tree))
+
+    def json_resume_data(self) -> Path | None:
+        """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
+        entries = self.config.get("jekyll_get_json") if isinstance(self.config, _Obj) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, _Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
+                path = self.folder / _text(entry.get("json")).lstrip("/")
+                return path if path.is_file() else None
+        return None
 
     # -- projects and news ----------------------------------------------------------------------------------
 
     def read_project(self, path: Path) -> None:
         """A project: name, description, URL, repository; the owner as a member."""
         rel = self.rel(path)
-        meta, body, lines = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
+        text = read_text(path, rel)
+        if self.template_leftover(path, text):
+            return
+        try:
+            meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        except SourceError as exc:
+            self.records.append(Warning_(f"project left out: {exc.problem}", Origin(rel, exc.line or 1)))
+            return
         name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
-            raise SourceError(rel, 1, "a project page needs a title in its front matter")
+            self.records.append(Warning_("project left out: a project page needs a title in its front matter",
+                                         Origin(rel, 1)))
+            return
         url = next((u for k in ("redirect", "url") if isinstance(u := meta.get(k), str)
                     and re.match(r"^https?://", u)), None)
         github = meta.get("github")
@@ -347,12 +557,26 @@ class _Site:
 
     def read_news(self, path: Path) -> None:
         rel = self.rel(path)
-        meta, body, _ = homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
+        text = read_text(path, rel)
+        if self.template_leftover(path, text):
+            return
+        try:
+            meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        except SourceError as exc:
+            self.records.append(Warning_(f"news item left out: {exc.problem}", Origin(rel, exc.line or 1)))
+            return
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
         about = _text(meta.get("title")) or _first_paragraph(body) or ""
         self.records.append(Warning_(f"news item of {when} left out (the graph has no model for news): "
                                      f"{about[:60]}", Origin(rel, 1)))
+
+
+def _abbreviates(words: list[str], full: list[str]) -> bool:
+    """Whether a name is the full name with given or middle names cut to initials ("Ali F Jouzdani" of "Ali
+    Fathi Jouzdani"): as many words, the same last word, the first letter kept."""
+    return (len(words) == len(full) >= 2 and words[-1] == full[-1] and words != full and
+            all(w == f or (len(w) == 1 and f.startswith(w)) for w, f in zip(words[:-1], full[:-1])))
 
 
 def _split_awarder(text: str) -> tuple[str, str | None]:
@@ -385,12 +609,20 @@ def _iso(date: PartialDate | None) -> str | None:
 class _CV:
     """What both YAML CV forms share: building a JSON Resume document and reading it with the resume importer."""
 
-    def __init__(self, rel: str):
-        self.rel = rel
+    def __init__(self, rel: str, skip_demo: bool = True):
+        self.rel, self.skip_demo = rel, skip_demo
         self.doc: dict[str, list] = {}
         self.basics: _Obj | None = None
         self.locations: dict[int, str] = {}
         self.warnings: list[Warning_] = []
+
+    def is_demo(self, item: object, line: int) -> bool:
+        """Whether a CV item is the al-folio template's demo item, unedited (left out with a warning)."""
+        if not self.skip_demo or _item_fingerprint(item) not in TEMPLATE_CV_ITEMS:
+            return False
+        self.warnings.append(Warning_("CV item left out: the al-folio template's demo item, unedited",
+                                      Origin(self.rel, line)))
+        return True
 
     def add(self, section: str, item: _Obj, location: str | None = None) -> None:
         self.doc.setdefault(section, []).append(item)
@@ -410,6 +642,15 @@ class _CV:
         return records + self.warnings
 
     def date(self, text: str | None, line: int) -> PartialDate | None:
+        """One date, or None with a warning when it cannot be read (the item is kept without it)."""
+        try:
+            return self.strict_date(text, line)
+        except SourceError as exc:
+            self.warnings.append(Warning_(f"{exc.problem}: the item is kept without this date", Origin(self.rel,
+                                                                                                        line)))
+            return None
+
+    def strict_date(self, text: str | None, line: int) -> PartialDate | None:
         """One date: "2019", "2019-06", "Jun 2019", "June 2019"; None for "present"."""
         text = (text or "").strip()
         if not text or _PRESENT.match(text):
@@ -439,7 +680,8 @@ class _CV:
         parts = [text] if iso else [p for p in _RANGE.split(text, maxsplit=1)]
         if len(parts) == 1:
             return self.date(parts[0], line), None, False
-        return self.date(parts[0], line), self.date(parts[1], line), True
+        start, end = self.date(parts[0], line), self.date(parts[1], line)
+        return start, end, start is not None or end is not None
 
 
 class _ListCV(_CV):
@@ -471,6 +713,8 @@ class _ListCV(_CV):
                                                                                                   section.line)))
             return
         for item, line in zip(contents, contents.item_lines):
+            if isinstance(item, _Obj) and self.is_demo(item, line):
+                continue
             if target == "interests" and isinstance(item, str):
                 self.add("interests", _obj(line, name=_text(item)))
                 continue
@@ -610,7 +854,7 @@ class _RenderCV(_CV):
         target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
         kept = 0
         for entry, entry_line in zip(entries, entries.item_lines):
-            if not isinstance(entry, _Obj):
+            if not isinstance(entry, _Obj) or self.is_demo(entry, entry_line):
                 continue  # a text or bullet entry: prose, not a fact the graph models
             dates = self.dates(entry)
             summary = "\n".join(filter(None, [_text(entry.get("summary")),
@@ -643,8 +887,11 @@ class _RenderCV(_CV):
         start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
         end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
         if start is None and end is None and _text(entry.get("date")):
-            try:
-                start, end, _ = self.span(_text(entry.get("date")), entry.key_lines["date"])
+            try:  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
+                text = _text(entry.get("date")) or ""
+                parts = [text] if re.match(r"^\d{4}(?:-\d{2}){0,2}$", text) else _RANGE.split(text, maxsplit=1)
+                start = self.strict_date(parts[0], entry.key_lines["date"])
+                end = self.strict_date(parts[1], entry.key_lines["date"]) if len(parts) > 1 else None
             except SourceError:
-                pass  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
+                pass
         return {"startDate": _iso(start), "endDate": _iso(end)}

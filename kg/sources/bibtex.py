@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 import bibtexparser
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
-from bibtexparser.model import Block, Entry, Field
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field
 from pylatexenc.latex2text import LatexNodes2Text
 
 from kg.errors import SourceError
-from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument
+from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
 from kg.sources.listing import MONTHS, is_personal_name
 from kg.sources.text import read_text
 
@@ -62,13 +63,43 @@ def _author(raw: str) -> Author:
     return Author(decode_latex(parse_single_name_into_parts(raw).merge_first_name_first))
 
 
-def parse_authors(value: str) -> tuple[list[Author], bool]:
-    """(authors in order, truncated) from a BibTeX author field; a final `and others` means truncated."""
-    names = split_multiple_persons_names(value)
+_EMPHASIS = re.compile(r"\\(?:textbf|textit|emph|underline|uline|textsc|mbox|textrm|textsf)\s*"
+                       r"\{((?:[^{}]|\{[^{}]*\})*)\}")
+_MARK = r"(?:[*†‡§¶#]|\\(?:dagger|ddagger|ast)\b\s*)"
+_MARKS = re.compile(rf"(?:\$\^\{{?{_MARK}+\}}?\$|\^\{{?{_MARK}+\}}?|\\?[*†‡§¶]|\\(?:dagger|ddagger)\b)+"
+                    rf"(?=\s|,|}}|$)")
+_PSEUDO_AUTHOR = re.compile(r"^\{?\s*[\[(].*[\])]\s*\}?$|^\{?\s*(?:equal contribution|corresponding author)\s*\}?$",
+                            re.I)
+
+
+def parse_authors(value: str, notes: list[str] | None = None) -> tuple[list[Author], bool]:
+    """(authors in order, truncated) from a BibTeX author field; a final `and others` means truncated.
+
+    What real files hold is repaired, each repair noted in `notes`: `\\textbf{Name}` (the owner in bold) is the
+    name, equal-contribution marks (`{Lastname}*`, `$^\\dagger$`) are dropped, pseudo-authors in brackets
+    (`{[Dual first authorship]}`) are not authors, and a trailing comma (`Last, First,`) is dropped."""
+    notes = notes if notes is not None else []
+    plain = _EMPHASIS.sub(r"\1", value)
+    if plain != value:
+        notes.append("font commands around author names dropped")
+    unmarked = _MARKS.sub("", plain)
+    if unmarked != plain:
+        notes.append("equal-contribution marks after author names dropped")
+    names = split_multiple_persons_names(" ".join(unmarked.split()))
     truncated = bool(names) and names[-1].strip().lower() == "others"
     if truncated:
         names = names[:-1]
-    return [_author(name) for name in names], truncated
+    authors = []
+    for name in names:
+        if _PSEUDO_AUTHOR.match(name.strip()):
+            notes.append(f"{name.strip()} is not an author: dropped")
+            continue
+        cleaned = name.strip().rstrip(",").strip()
+        if cleaned != name.strip():
+            notes.append(f"trailing comma after {cleaned!r} dropped")
+        if cleaned:
+            authors.append(_author(cleaned))
+    return authors, truncated
 
 
 def parse_month(value: str) -> int | None:
@@ -103,8 +134,9 @@ def _text(fields: dict[str, Field], *keys: str, decode: bool = True) -> str | No
     return None
 
 
-def _date(fields: dict[str, Field], rel: str, key: str) -> PartialDate | None:
-    """The entry's date from `date` (biblatex ISO) or `year` and `month`; unreadable values are a SourceError."""
+def _date(fields: dict[str, Field], rel: str, key: str, notes: list[str]) -> PartialDate | None:
+    """The entry's date from `date` (biblatex ISO) or `year` and `month` (`2020, submitted` is 2020, an unreadable
+    month is left out, both noted); an unreadable year or date is a SourceError."""
     if "date" in fields and "year" not in fields:
         try:
             return PartialDate.parse(str(fields["date"].value))
@@ -114,11 +146,15 @@ def _date(fields: dict[str, Field], rel: str, key: str) -> PartialDate | None:
     if year is None:
         return None
     if not year.isdigit():
-        raise SourceError(rel, _line(fields["year"]), f"entry {key!r}: unreadable year {year!r}")
+        leading = re.match(r"^\{?\s*(\d{4})\b", year)
+        if leading is None:
+            raise SourceError(rel, _line(fields["year"]), f"entry {key!r}: unreadable year {year!r}")
+        notes.append(f"year {year!r} read as {leading[1]}")
+        year = leading[1]
     month_text = _text(fields, "month", decode=False)
     month = None if month_text is None else parse_month(month_text)
     if month_text is not None and month is None:
-        raise SourceError(rel, _line(fields["month"]), f"entry {key!r}: unreadable month {month_text!r}")
+        notes.append(f"unreadable month {month_text!r} left out")
     return PartialDate(int(year), month)
 
 
@@ -153,8 +189,8 @@ def _private(fields: dict[str, Field], rel: str, key: str) -> bool:
     return status is not None and " ".join(status.lower().split()) in PRIVATE_STATUSES
 
 
-def _paper(entry: Entry, rel: str) -> Paper:
-    """The Paper of one BibTeX entry."""
+def _paper(entry: Entry, rel: str, notes: list[str]) -> Paper:
+    """The Paper of one BibTeX entry; what was repaired on the way is added to notes."""
     line = _line(entry)
     fields = _fields(entry)
     title = _text(fields, "title")
@@ -164,7 +200,7 @@ def _paper(entry: Entry, rel: str) -> Paper:
     truncated = False
     if "author" in fields:
         try:
-            authors, truncated = parse_authors(str(fields["author"].value))
+            authors, truncated = parse_authors(str(fields["author"].value), notes)
         except InvalidNameError as exc:
             raise SourceError(rel, _line(fields["author"]), f"entry {entry.key!r}: {exc}") from None
     doi = _text(fields, "doi", decode=False)
@@ -172,7 +208,7 @@ def _paper(entry: Entry, rel: str) -> Paper:
         title=title,
         authors=authors,
         origin=Origin(rel, line),
-        date=_date(fields, rel, entry.key),
+        date=_date(fields, rel, entry.key, notes),
         abstract=_text(fields, "abstract"),
         truncated=truncated,
         category=_text(fields, "primaryclass", decode=False),
@@ -197,15 +233,83 @@ def _failure(block: Block) -> str:
     return f"BibTeX syntax error: {reason.strip()}"
 
 
-def parse_bibtex(text: str, rel: str) -> list[Record]:
-    """The SourceDocument and one Paper per entry of BibTeX text; any failed block is a SourceError."""
+def _unenclosed(entry: Entry) -> Entry:
+    """An entry whose values still carry their braces or quotes (bibtexparser's error blocks keep them) without."""
+    for f in entry.fields:
+        value = str(f.value).strip()
+        if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
+            f.value = value[1:-1]
+    return entry
+
+
+def _entries(library: bibtexparser.Library, lines: list[str], rel: str) -> tuple[list[Entry], list[Warning_]]:
+    """The entries the site shows, and a warning for each block repaired or skipped: a %-commented entry is
+    skipped; a repeated key is read as an entry of its own; a repeated field keeps its first value; a block that
+    cannot be parsed is skipped."""
+    kept: list[tuple[int, Entry]] = []
+    warnings: list[Warning_] = []
+    for block in library.blocks:
+        line = _line(block)
+        where = Origin(rel, line)
+        text = lines[block.start_line] if block.start_line is not None and block.start_line < len(lines) else ""
+        if isinstance(block, (Entry, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)) and \
+                text.lstrip().startswith("%"):
+            warnings.append(Warning_("entry commented out with %: skipped", where))
+        elif isinstance(block, Entry):
+            kept.append((block.start_line or 0, block))
+        elif isinstance(block, DuplicateBlockKeyBlock):
+            kept.append((block.start_line or 0, _unenclosed(block.ignore_error_block)))
+            warnings.append(Warning_(f"entry key {block.key!r} used twice: read as another entry", where))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            kept.append((block.start_line or 0, _unenclosed(block.ignore_error_block)))
+            warnings.append(Warning_(f"entry {block.ignore_error_block.key!r} repeats "
+                                     f"{', '.join(sorted(block.duplicate_keys))}: the first value is read", where))
+        elif block in library.failed_blocks:
+            warnings.append(Warning_(f"{_failure(block)}: this block is skipped", where))
+    return [e for _, e in sorted(kept, key=lambda pair: pair[0])], warnings
+
+
+def parse_bibtex(text: str, rel: str, extra: Callable[[Paper, dict[str, str]], None] | None = None) -> list[Record]:
+    """The SourceDocument, one Paper per entry of BibTeX text and a Warning_ per entry repaired or skipped.
+
+    `extra(paper, fields)` sees every paper with its raw fields (lowercased keys), for importers that read more.
+    Only a file with no readable entry at all and blocks that failed is refused (it is not BibTeX)."""
     library = bibtexparser.parse_string(text)
-    if library.failed_blocks:
+    entries, warnings = _entries(library, text.split("\n"), rel)
+    if library.failed_blocks and not entries and not [w for w in warnings if "commented" in w.message]:
         block = min(library.failed_blocks, key=lambda b: b.start_line if b.start_line is not None else -1)
         raise SourceError(rel, _line(block), _failure(block))
     records: list[Record] = [SourceDocument(path=rel, importer=NAME, media_type=MEDIA_TYPE)]
-    records.extend(_paper(entry, rel) for entry in library.entries)
-    return records
+    for entry in entries:
+        notes: list[str] = []
+        try:
+            paper = _paper(entry, rel, notes)
+        except SourceError as exc:
+            warnings.append(Warning_(f"{exc.problem}: entry skipped", Origin(rel, exc.line or _line(entry))))
+            continue
+        warnings.extend(Warning_(f"entry {entry.key!r}: {note}", Origin(rel, _line(entry))) for note in notes)
+        if extra is not None:
+            extra(paper, {f.key.lower(): str(f.value).strip() for f in entry.fields})
+        records.append(paper)
+    warnings.extend(_shared_identifiers([r for r in records if isinstance(r, Paper)]))
+    return records + sorted(warnings, key=lambda w: w.origin.line or 0)
+
+
+def _shared_identifiers(papers: list[Paper]) -> list[Warning_]:
+    """A DOI or arXiv id that one file gives to entries of different titles (a copy-paste slip) is kept on the
+    first entry only, so the entries stay the different papers the site shows."""
+    warnings, first = [], {}
+    for paper in papers:
+        for attr in ("doi", "arxiv"):
+            value = getattr(paper, attr)
+            if not value:
+                continue
+            other = first.setdefault((attr, value.lower()), paper)
+            if other is not paper and decode_latex(other.title).casefold() != decode_latex(paper.title).casefold():
+                setattr(paper, attr, None)
+                warnings.append(Warning_(f"entry {paper.bib_key!r}: {attr} {value} is also given to "
+                                         f"{other.bib_key!r}, a paper of another title: left out here", paper.origin))
+    return warnings
 
 
 def read(path: Path, rel: str) -> list[Record]:

@@ -32,7 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from kg.errors import SourceError
-from kg.records import Entity, Mention, Origin, Owner, PartialDate, Record, Role, Section, SourceDocument
+from kg.records import Entity, Mention, Origin, Owner, PartialDate, Record, Role, Section, SourceDocument, Warning_
 from kg.sources.text import read_text
 
 NAME = "homepage"
@@ -133,7 +133,9 @@ def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     if owner is not None:
         records.append(owner)
     records.extend(page.mentions(rel, skip=pronoun_sentence))
-    records.extend(_EntityReader(page, rel, roles.facts).read_all(skip=pronoun_sentence, extra=roles.entities))
+    reader = _EntityReader(page, rel, roles.facts)
+    records.extend(reader.read_all(skip=pronoun_sentence, extra=roles.entities))
+    records.extend(reader.untyped)
     records.extend(roles.roles)
     return _private(records) if private else records
 
@@ -146,6 +148,11 @@ def _private(records: list[Record]) -> list[Record]:
     return kept
 
 
+def _code(character: int | str) -> int:
+    """The code point PyYAML's ReaderError gives as a character or as a number."""
+    return ord(character) if isinstance(character, str) else int(character)
+
+
 def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     """Front matter as a dict, the text with it blanked (Markdown lines stay file lines), the line of each top key."""
     lines = text.split("\n")
@@ -156,10 +163,14 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
         raise SourceError(rel, 1, "front matter opened with --- is never closed")
     try:
         meta = YAMLHandler().load("\n".join(lines[1:close]))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: a position, no mark
+        line = 2 + "\n".join(lines[1:close])[: exc.position].count("\n")
+        raise SourceError(rel, line, f"bad front matter: {exc.reason} "
+                                     f"(character #x{_code(exc.character):04x})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, 2 + mark.line if mark else 1, f"bad front matter: {problem}") from exc
+        raise SourceError(rel, 2 + mark.line if mark else 1, f"bad front matter: {' '.join(problem.split())}") from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -631,6 +642,7 @@ class _EntityReader:
 
     def __init__(self, page: _Page, rel: str, facts: dict[str, _OrgFacts]):
         self.page, self.rel, self.facts = page, rel, facts
+        self.untyped: list[Warning_] = []  # links read as naming nothing typed
 
     def read_all(self, skip: _Sentence | None, extra: list[tuple[int, Entity]]) -> list[Entity]:
         """One Entity per linked URL (first typing wins), plus organizations named in role clauses."""
@@ -645,6 +657,10 @@ class _EntityReader:
                     continue
                 entity = self._entity(link, sentence)
                 if entity is None:
+                    self.untyped.append(Warning_(f"link {link.text!r} ({link.url}) names nothing the graph can type "
+                                                 f"(person, organization, project, ...): kept in the text only",
+                                                 Origin(self.rel, link.line)))
+                    seen.add(link.url)
                     continue
                 seen.add(link.url)
                 found.append((link.line, entity))
@@ -690,7 +706,7 @@ class _EntityReader:
         if context:
             org_type = "programme" if context["what"] == "fellow" else None
             return self._organization(link, para, origin, _OrgFacts(org_type=org_type))
-        return Entity(kind="thing", name=_clean_name(text), origin=origin, url=link.url)
+        return None
 
     def _organization(self, link: _Link, para: _Para, origin: Origin, facts: _OrgFacts) -> Entity:
         """An organization, with alternate names from "Name - Long Name" and a parenthesis after the link."""

@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from kg.errors import SourceError
-from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument
+from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources.text import read_text
 
 NAME = "resume"
@@ -80,8 +80,9 @@ def parse(text: str, rel: str) -> list[Record]:
     doc = load_located(text, rel)
     if not isinstance(doc, _Obj):
         raise SourceError(rel, 1, "a JSON Resume is an object")
-    _validate(doc, rel)
-    return _Reader(rel).read(doc)
+    notes: list[Record] = []
+    _validate(doc, rel, notes)
+    return _Reader(rel).read(doc) + notes
 
 
 class _Obj(dict):
@@ -166,18 +167,18 @@ class _Located:
             pos = self._skip(pos + 1)
 
 
-def _validate(doc: _Obj, rel: str) -> None:
-    """Known keys have the types the schema gives them; dates are ISO at some precision."""
+def _validate(doc: _Obj, rel: str, notes: list[Record]) -> None:
+    """Known keys have the types the schema gives them; an item's unreadable date is left out with a note."""
     basics = doc.get("basics")
     if basics is not None:
         if not isinstance(basics, _Obj):
             raise SourceError(rel, doc.key_lines["basics"], "basics must be an object")
-        _validate_item(basics, rel, "basics")
+        _validate_item(basics, rel, "basics", notes)
         location = basics.get("location")
         if location is not None and not isinstance(location, _Obj):
             raise SourceError(rel, basics.key_lines["location"], "basics.location must be an object")
         if location is not None:
-            _validate_item(location, rel, "basics.location")
+            _validate_item(location, rel, "basics.location", notes)
     for section in _LIST_SECTIONS:
         items = doc.get(section)
         if items is None:
@@ -187,17 +188,20 @@ def _validate(doc: _Obj, rel: str) -> None:
         for n, item in enumerate(items):
             if not isinstance(item, _Obj):
                 raise SourceError(rel, items.item_lines[n], f"{section}[{n}] must be an object")
-            _validate_item(item, rel, f"{section}[{n}]")
+            _validate_item(item, rel, f"{section}[{n}]", notes)
 
 
-def _validate_item(item: _Obj, rel: str, where: str) -> None:
-    """Text keys are strings, name lists are lists of strings, dates are ISO."""
-    for key, value in item.items():
+def _validate_item(item: _Obj, rel: str, where: str, notes: list[Record]) -> None:
+    """Text keys are strings, name lists are lists of strings; a date that is not ISO is left out with a note
+    ("now" or "present" as an end date means the item is current)."""
+    for key, value in list(item.items()):
         line = item.key_lines[key]
         if key in _DATE_KEYS:
             if not isinstance(value, str) or (value.strip() and not _valid_date(value.strip())):
-                raise SourceError(rel, line, f"{where}.{key} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): "
-                                             f"{value!r}")
+                del item[key]
+                current = isinstance(value, str) and value.strip().lower() in ("now", "present", "current")
+                notes.append(Warning_(f"{where}.{key} {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): "
+                                      + ("read as ongoing" if current else "left out"), Origin(rel, line)))
         elif key in _TEXT_KEYS and value is not None and not isinstance(value, str):
             raise SourceError(rel, line, f"{where}.{key} must be text")
         elif key in _NAME_LIST_KEYS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):

@@ -10,6 +10,7 @@ Bounded by max_examples so the folder stays fast; FUZZ_EXAMPLES=N runs a longer 
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import tempfile
@@ -207,5 +208,42 @@ def test_alfolio_site_with_mutated_yaml(tmp_path):
             pass
         finally:
             path.write_text(originals[path], encoding="utf-8")
+
+    run()
+
+
+REAL = DATA / "real"
+REAL_FILES = sorted((site.parent.name, path.relative_to(site).as_posix()) for site in REAL.glob("*/site")
+                    for path in site.rglob("*") if path.suffix in (".bib", ".yml", ".md"))
+LOCATED = re.compile(r"^\s*[^\s/:][^:\n]*:\d+[:,]")  # "file:line: problem" (or "file:line, file:line: ...")
+
+
+@pytest.mark.skipif(not REAL_FILES, reason="no corpus of real sites in tests/data/real")
+def test_real_sites_with_mutated_files(tmp_path):
+    """A real site (tests/data/real) with one BibTeX, YAML or Markdown file perturbed builds, or fails with
+    `file:line: problem` for every problem; never another exception (what `kg build` would print as a traceback)."""
+    from kg.errors import KGError
+    from kg.make import build
+    from kg.settings import load_settings
+
+    copies = tmp_path / "sites"
+    shutil.copytree(REAL, copies, ignore=shutil.ignore_patterns("SOURCE.md"))
+
+    @settings(**{**SETTINGS, "max_examples": int(os.environ.get("FUZZ_EXAMPLES", 12))})
+    @given(st.sampled_from(REAL_FILES), st.data())
+    def run(where, data):
+        site, rel = where
+        path = copies / site / "site" / rel
+        original = path.read_text(encoding="utf-8")
+        path.write_text(data.draw(mutated(original)), encoding="utf-8", errors="surrogatepass")
+        store = Path(tempfile.mkdtemp(dir=tmp_path))
+        try:
+            build(load_settings({"store": store, "content": copies / site / "site"}, environ={}))
+        except KGError as exc:
+            problems = [line for line in str(exc).splitlines() if line.strip()]
+            assert problems and all(LOCATED.match(line) for line in problems), str(exc)
+        finally:
+            path.write_text(original, encoding="utf-8")
+            shutil.rmtree(store, ignore_errors=True)
 
     run()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.errors import SourceError
-from kg.records import Entity, Owner, Paper, PartialDate, Role, Section, SourceDocument, Warning_
+from kg.records import Entity, Origin, Owner, Paper, PartialDate, Role, Section, SourceDocument, Warning_
 from kg.sources import alfolio, read_content
 
 SITE = Path(__file__).resolve().parents[1] / "data" / "alfolio"
@@ -200,14 +201,28 @@ RENDERCV = """cv:
 """
 
 
-def test_resume_json_is_the_cv_when_present(site: Path) -> None:
+GET_JSON = "\njekyll_get_json:\n  - data: resume\n    json: assets/json/resume.json\n"
+
+
+def test_resume_json_is_the_cv_when_jekyll_get_json_loads_it(site: Path) -> None:
     (site / "assets" / "json").mkdir(parents=True, exist_ok=True)
     (site / "assets" / "json" / "resume.json").write_text(RESUME)
+    (site / "_config.yml").write_text((site / "_config.yml").read_text() + GET_JSON)
     records = alfolio.read_folder(site)
     assert {d.path for d in _of(records, SourceDocument) if d.importer == "resume"} == {"assets/json/resume.json"}
     (role,) = [r for r in _of(records, Role) if r.origin.path == "assets/json/resume.json"]
     assert role.start == PartialDate(2023, 8)
     assert any(w.origin.path == "_data/cv.yml" and "assets/json/resume.json" in w.message
+               for w in _of(records, Warning_))
+
+
+def test_cv_yml_is_the_cv_when_nothing_loads_resume_json(site: Path) -> None:
+    """The CV layout shows `site.data.resume` only when jekyll_get_json loads it; else `_data/cv.yml`."""
+    (site / "assets" / "json").mkdir(parents=True, exist_ok=True)
+    (site / "assets" / "json" / "resume.json").write_text(RESUME)
+    records = alfolio.read_folder(site)
+    assert {d.path for d in _of(records, SourceDocument) if d.importer == "resume"} == {"_data/cv.yml"}
+    assert any(w.origin.path == "assets/json/resume.json" and "_data/cv.yml" in w.message
                for w in _of(records, Warning_))
 
 
@@ -262,13 +277,8 @@ def test_site_inside_a_content_folder(tmp_path: Path) -> None:
     "path, text, line, problem",
     [
         ("_config.yml", "first_name: Ilse\nlast_name: [Varga\n", 3, "bad YAML"),
-        ("_data/cv.yml", "- title: Education\n  type: time_table\n  contents:\n    - title: PhD\n"
-                         "      institution: Halden Technical University\n      year: sometime\n", 6,
-         "unreadable date"),
         ("_data/cv.yml", "- title: Education\n  contents: PhD\n", 2, "must be a list"),
         ("_data/cv.yml", "title: Education\n", 1, "a list of sections"),
-        ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
-        ("_bibliography/papers.bib", "---\n---\n@misc{a,\n  title = {A},\n  year = {soon}\n}\n", 5, "year"),
         ("_pages/about.md", "---\nlayout: about\ntitle: [about\n---\nHello.\n", 4, "bad front matter"),
     ],
 )
@@ -278,6 +288,29 @@ def test_bad_input_names_the_line(site: Path, path: str, text: str, line: int, p
         alfolio.read_folder(site, "site")
     assert (caught.value.path, caught.value.line) == (f"site/{path}", line)
     assert problem in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "path, text, line, problem",
+    [
+        ("_data/cv.yml", "- title: Education\n  type: time_table\n  contents:\n    - title: PhD\n"
+                         "      institution: Halden Technical University\n      year: sometime\n", 6,
+         "unreadable date"),
+        ("_data/cv.yml", "- title: Experience\n  type: time_table\n  contents:\n    - title: Postdoc\n"
+                         "      institution: Halden Technical University\n      year: 2020, 2022\n", 6,
+         "kept without this date"),
+        ("_bibliography/papers.bib", "---\n---\n@misc{a,\n  title = {A},\n  year = {soon}\n}\n", 5, "year"),
+        ("_projects/1_riverflow.md", "---\nlayout: page\n---\nNo title.\n", 1, "needs a title"),
+        ("_news/announcement_1.md", "---\ndate: 2015\x00-10-22\n---\nNews.\n", 2, "character #x0000"),
+        ("_bibliography/papers.bib", "@misc{a, title={A}, pdf={My Paper.pdf}, html={osf.io/x7}}\n", 1,
+         "resolved against https://"),
+    ],
+)
+def test_a_bad_entry_is_a_warning_at_its_line(site: Path, path: str, text: str, line: int, problem: str) -> None:
+    """One bad CV item or BibTeX entry is repaired or left out, said with its file and line; the site builds."""
+    (site / path).write_text(text, encoding="utf-8")
+    warnings = _of(alfolio.read_folder(site, "site"), Warning_)
+    assert any(w.origin == Origin(f"site/{path}", line) and problem in w.message for w in warnings), warnings
 
 
 def test_builds_and_validates(tmp_path: Path) -> None:
@@ -302,3 +335,59 @@ def test_json_dropped_in_the_site_is_not_read_but_warned(site: Path) -> None:
     assert not any(getattr(r, "origin", None) and r.origin.path == "me.orcid.json" and not isinstance(r, Warning_)
                    for r in records)
     assert any(isinstance(r, Warning_) and r.origin.path == "me.orcid.json" for r in records)
+
+
+OLD_PUBLICATIONS = """---
+layout: page
+permalink: /publications/
+title: publications
+years: [2024, 2023]
+---
+{% for y in page.years %}
+  <h2 class="year">{{y}}</h2>
+  {% bibliography -f papers -q @*[year={{y}}]* %}
+{% endfor %}
+"""
+
+
+def test_bibliographies_are_those_the_pages_show(site: Path) -> None:
+    """jekyll-scholar shows `scholar.bibliography` and the files pages name; al-folio 2019-2023 shows only the
+    years its publications page lists."""
+    (site / "_bibliography" / "papers_BAK.bib").write_text("@misc{old, title={An Old Backup}, year={2019}}\n")
+    (site / "_pages" / "publications.md").write_text(OLD_PUBLICATIONS)
+    records = alfolio.read_folder(site)
+    assert sorted(p.date.year for p in _of(records, Paper)) == [2023, 2024]
+    warned = {(w.origin.path, w.message.split(":")[0]) for w in _of(records, Warning_)}
+    assert ("_bibliography/papers_BAK.bib", "not read") in warned
+    assert sum("the publications page lists the years [2024, 2023]" in w.message for w in _of(records, Warning_)) == 3
+
+
+def test_template_demo_content_is_left_out_unless_the_site_is_the_template(site: Path) -> None:
+    """An unedited demo file of the al-folio template (recognised by its text, not by a name) is left out."""
+    demo = "@book{einstein1920relativity,\n  title={Relativity: the Special and General Theory},\n" \
+           "  author={Einstein, Albert},\n  year={1920},\n}\n"
+    bib = site / "_bibliography" / "papers.bib"
+    bib.write_text(bib.read_text() + "\n" + demo)
+    assert "Relativity: the Special and General Theory" not in {p.title for p in _of(alfolio.read_folder(site), Paper)}
+    config = site / "_config.yml"
+    config.write_text(re.sub(r"(?m)^(first_name|middle_name|last_name):.*$", "", config.read_text()) +
+                      "\nname: Your Name\n")
+    assert "Relativity: the Special and General Theory" in {p.title for p in _of(alfolio.read_folder(site), Paper)}
+
+
+REAL = Path(__file__).parents[1] / "data" / "real"
+
+
+def test_template_demo_project_and_cv_items_are_left_out(site: Path) -> None:
+    """A demo project file left as the template ships it is not read; a CV edited in part keeps the template's
+    unedited items out (the corpus site 12wang3 kept both the demo projects and the demo CV)."""
+    shutil.copy(REAL / "12wang3" / "site" / "_projects" / "1_project.md", site / "_projects" / "9_demo.md")
+    cv = (REAL / "12wang3" / "site" / "_data" / "cv.yml").read_text(encoding="utf-8")
+    (site / "_data" / "cv.yml").write_text(cv.replace("Albert Einstein", "Ilse Varga-Moreau"), encoding="utf-8")
+    records = alfolio.read_folder(site)
+    assert "project 1" not in {e.name for e in _of(records, Entity)}
+    assert not {r.role_name for r in _of(records, Role)} & {"Nobel Prize in Physics", "Max Planck Medal"}
+    warned = {(w.origin.path, w.message) for w in _of(records, Warning_)}
+    assert ("_projects/9_demo.md", "not read: the al-folio template's demo file, left unedited") in warned
+    assert len([w for w in _of(records, Warning_) if w.message.startswith("CV item left out: the al-folio template's "
+                                                                         "demo item")]) >= 10

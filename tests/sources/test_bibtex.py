@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.records import Author, Paper, PartialDate, SourceDocument
+from kg.records import Author, Origin, Paper, PartialDate, SourceDocument, Warning_
 from kg.sources import bibtex, listing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,26 +192,60 @@ def test_al_folio_fields() -> None:
     assert eprint.date == PartialDate(2023, 5, 17)
 
 
-@pytest.mark.parametrize(
-    "text, line, problem",
-    [
-        ("@misc{a, title={A}}\n\n@misc{b,\n  title = {Unclosed\n  year = 2020\n}\n", 3, "syntax error"),
-        ("@misc{a, title={A}}\n@misc{b, title={B\n\n@misc{c, title={C}}\n", 2, "syntax error"),
-        ("\n@misc{a title={A}}\n", 2, "syntax error"),
-        ("@misc{a, title={A}}\n@misc{a, title={B}}\n", 2, "Duplicate"),
-        ("@misc{a, title={A}}\n\n@misc{untitled,\n  author = {Doe, Jane}\n}\n", 3, "'untitled' has no title"),
-        ("@misc{a,\n  title = {A},\n  year = {2020},\n  month = {Smarch}\n}\n", 4, "month"),
-        ("@misc{a,\n  title = {A},\n  year = {in press}\n}\n", 3, "year"),
-    ],
-)
-def test_bad_input_names_the_line(tmp_path: Path, text: str, line: int, problem: str) -> None:
+def test_a_file_with_no_readable_entry_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.bib"
-    path.write_text(text, encoding="utf-8")
+    path.write_text("\n@misc{a title={A}}\n", encoding="utf-8")
     with pytest.raises(SourceError) as caught:
         bibtex.read(path, "bad.bib")
-    assert caught.value.path == "bad.bib"
-    assert caught.value.line == line
-    assert problem in caught.value.problem
+    assert (caught.value.path, caught.value.line) == ("bad.bib", 2)
+    assert "syntax error" in caught.value.problem
+
+
+@pytest.mark.parametrize(
+    "text, line, problem, titles",
+    [
+        ("@misc{a, title={A}}\n\n@misc{b,\n  title = {Unclosed\n  year = 2020\n}\n", 3, "syntax error", ["A"]),
+        ("@misc{a, title={A}}\n@misc{b, title={B\n\n@misc{c, title={C}}\n", 2, "syntax error", ["A", "C"]),
+        ("@misc{a, title={A}}\n@misc{a, title={B}}\n", 2, "used twice", ["A", "B"]),
+        ("@misc{a, title={A}}\n\n@misc{untitled,\n  author = {Doe, Jane}\n}\n", 3, "'untitled' has no title",
+         ["A"]),
+        ("@misc{a,\n  title = {A},\n  year = {2020},\n  month = {Smarch}\n}\n", 1, "month", ["A"]),
+        ("@misc{a,\n  title = {A},\n  year = {in press}\n}\n", 3, "year", []),
+        ("@misc{a,\n  title = {A},\n  title = {B}\n}\n", 1, "repeats title", ["A"]),
+        ("%@misc{a, title={Gone}}\n@misc{b, title={Kept}}\n", 1, "commented out", ["Kept"]),
+        ("@misc{a, title={A}, year={2020, submitted to Nature}}\n", 1, "read as 2020", ["A"]),
+    ],
+)
+def test_a_bad_entry_is_a_warning_at_its_line(text: str, line: int, problem: str, titles: list[str]) -> None:
+    """One bad entry is skipped or repaired, and said where; the file's other entries are read."""
+    records = bibtex.parse_bibtex(text, "bad.bib")
+    warnings = [r for r in records if isinstance(r, Warning_)]
+    assert any(w.origin == Origin("bad.bib", line) and problem in w.message for w in warnings), warnings
+    assert [p.title for p in records if isinstance(p, Paper)] == titles
+
+
+@pytest.mark.parametrize(
+    "author, names",
+    [
+        ("Torralba-Agell, Adrià, and Pérez-Solà, Cristina", ["Adrià Torralba-Agell", "Cristina Pérez-Solà"]),
+        ("\\textbf{Jane Doe} and Roe, Richard", ["Jane Doe", "Richard Roe"]),
+        ("{Doe}*, Jane and Roe*, Richard and Poe$^\\dagger$, Edgar", ["Jane Doe", "Richard Roe", "Edgar Poe"]),
+        ("Doe, Jane and {[Dual first authorship]} and Roe, Richard", ["Jane Doe", "Richard Roe"]),
+        ("G{\\\"o}del, Kurt and Doe, Jane", ["Kurt Gödel", "Jane Doe"]),
+    ],
+)
+def test_author_lists_as_real_sites_write_them(author: str, names: list[str]) -> None:
+    text = f'@article{{k, title = "A {{Quoted}} Title", author = {{{author}}}, year = 2021}}\n'
+    (paper,) = [r for r in bibtex.parse_bibtex(text, "p.bib") if isinstance(r, Paper)]
+    assert [a.name for a in paper.authors] == names
+    assert paper.title == "A Quoted Title" and paper.date == PartialDate(2021)
+
+
+def test_an_identifier_given_to_two_titles_stays_with_the_first() -> None:
+    text = "@misc{a, title={One}, arxiv={1811.01331}}\n@misc{b, title={Two}, arxiv={1811.01331}}\n"
+    records = bibtex.parse_bibtex(text, "p.bib")
+    assert [(p.title, p.arxiv) for p in records if isinstance(p, Paper)] == [("One", "1811.01331"), ("Two", None)]
+    assert any("also given to 'a'" in w.message for w in records if isinstance(w, Warning_))
 
 
 @pytest.mark.parametrize("name, expected", [("papers.bib", True), ("PAPERS.BIB", True), ("papers.txt", False)])
