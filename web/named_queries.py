@@ -17,6 +17,7 @@ from flask import Blueprint, make_response, render_template, request
 from kg.errors import BadParameter, ResourceNotFound
 from kg.queries import describe, load_queries, run, run_to
 from web.cache import app_base, app_store, stamp
+from web import i18n
 from web.i18n import current_language
 from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable, split_suffix
 from web.sparql import cell
@@ -80,8 +81,10 @@ def named_query(name: str):
         return not_acceptable(RESULT_OFFERS, f"/queries/{stem}")
     if query is None:
         raise ResourceNotFound("named query", stem)
-    values = {key: value for key, value in request.args.items(multi=False)}
-    for key in request.args:
+    # `lang` chooses the interface language (web.i18n) unless the query itself takes a parameter of that name
+    interface = set() if query.param(i18n.PARAM) else {i18n.PARAM}
+    values = {key: value for key, value in request.args.items(multi=False) if key not in interface}
+    for key in values:
         if len(request.args.getlist(key)) > 1:
             raise BadParameter(key, "given more than once")
     store, base = app_store(), app_base()
