@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 from flask import Blueprint, make_response, redirect, render_template, request
@@ -281,14 +281,16 @@ def page_number() -> int:
     return int(raw)
 
 
-def pager(path: str, total: int, number: int, size: int) -> Pager:
-    """Page `number` of a list of `total` items, `size` a page; 404 past the last page (an empty list has one)."""
+def pager(path: str, total: int, number: int, size: int, params: dict[str, str] | None = None) -> Pager:
+    """Page `number` of a list of `total` items, `size` a page, its links keeping `params`; 404 past the last
+    page (an empty list has one)."""
     pages = max(1, -(-total // size))
     if number > pages:
         raise ResourceNotFound("page", f"{path}?page={number} (the list has {pages})")
 
     def url(n: int) -> str:
-        return path if n == 1 else f"{path}?page={n}"
+        query = urlencode({**(params or {}), **({"page": str(n)} if n > 1 else {})})
+        return f"{path}?{query}" if query else path
     return Pager(number, pages, (number - 1) * size, total, url(number - 1) if number > 1 else None,
                  url(number + 1) if number < pages else None)
 

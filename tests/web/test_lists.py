@@ -172,3 +172,22 @@ def test_the_sitemap_is_split_past_its_limit(within, builder):
     assert f"{BASE}papers/all" in urls and f"{BASE}papers" in urls
     assert client.get(f"/sitemap-{len(files) + 1}.xml").status_code == 404
     assert client.get("/sitemap-0.xml").status_code == 404
+
+
+def test_a_named_querys_table_is_paginated_its_data_is_not(within):
+    client = within.test_client()
+    rows = json.loads(client.get("/queries/people.json").data)["results"]["bindings"]
+    assert len(rows) > 3
+    first = lxml.html.fromstring(client.get("/queries/people").data)
+    assert len(first.xpath("//table[@class='results']/tbody/tr")) == 3
+    assert first.xpath("//head/link[@rel='next']/@href") == ["/queries/people?page=2"]
+    assert first.xpath("//p[@class='count']/text()")[0].startswith(str(len(rows)))
+    shown = []
+    url = "/queries/people"
+    while url:
+        doc = lxml.html.fromstring(client.get(url).data)
+        shown += doc.xpath("//table[@class='results']/tbody/tr/td[1]//text()")
+        url = (doc.xpath("//head/link[@rel='next']/@href") or [None])[0]
+    assert len(shown) == len(rows)
+    kept = client.get("/queries/coauthors?person=person/ada-lovelace&page=1")
+    assert kept.status_code == 200, "page is the table's, not a query parameter"
