@@ -688,6 +688,8 @@ class QualityView:
     truncated: list[dict]
     name_only: list[dict]
     report_found: bool
+    truncated_count: int = 0  # the lists above hold at most a page of these (page_size); the rest is a link away
+    name_only_count: int = 0
 
 
 def quality_view(lang: str) -> QualityView:
@@ -714,4 +716,6 @@ def quality_view(lang: str) -> QualityView:
     name_only = [{"name": val(r, "name") or slug_of(val(r, "person")) or "?", "href": href(val(r, "person")),
                   "papers": int(val(r, "papers") or 0)} for r in rows("people-known-only-by-name")]
     warnings = [str(w) for w in report.get("warnings", [])] if isinstance(report, dict) else []
-    return QualityView(warnings, problems, truncated, name_only, raw is not None)
+    size = app_settings().page_size
+    return QualityView(warnings, problems, truncated[:size], name_only[:size], raw is not None,
+                       len(truncated), len(name_only))

@@ -191,3 +191,11 @@ def test_a_named_querys_table_is_paginated_its_data_is_not(within):
     assert len(shown) == len(rows)
     kept = client.get("/queries/coauthors?person=person/ada-lovelace&page=1")
     assert kept.status_code == 200, "page is the table's, not a query parameter"
+
+
+def test_the_quality_pages_lists_hold_a_page_and_link_to_the_rest(within):
+    doc = lxml.html.fromstring(within.test_client().get("/quality").data)
+    section = doc.xpath("//section[@id='people-known-only-by-name']")[0]
+    assert len(section.xpath(".//ol/li")) == 3
+    more = section.xpath(".//a[@href='/queries/people-known-only-by-name']/text()")
+    assert more and int(re.search(r"\d+", more[0]).group()) >= EXTRA_PAPERS
