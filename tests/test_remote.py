@@ -32,6 +32,9 @@ KNOWN_GAPS = {
         "organizations": BOOLEANS,
         "paper-authors": BOOLEANS,
         "publications": BOOLEANS,
+        "owner-bibliography": BOOLEANS,
+        "owner-paper-authors": BOOLEANS,
+        "owner-publications": BOOLEANS,
         "organization-people[values]": "Virtuoso 7.2 returns no rows for `?x (p|^q)* <iri>` (an alternative "
                                        "under a zero-or-more path with one end bound); not strict: after other "
                                        "datasets were pushed to the same server it sometimes answers",
