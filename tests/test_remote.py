@@ -29,7 +29,6 @@ BOOLEANS = "Virtuoso 7.2 returns the value of a boolean expression (EXISTS, BOUN
 KNOWN_GAPS = {
     "virtuoso": {
         "bibliography": BOOLEANS,
-        "organizations": BOOLEANS,
         "paper-authors": BOOLEANS,
         "publications": BOOLEANS,
         "owner-bibliography": BOOLEANS,
