@@ -59,29 +59,50 @@ def main() -> None:
     """
 
 
+# `kg build --out FILE`: the format the file's suffix names, as `kg export --format` would write it.
+OUT_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
+                ".jsonld": "jsonld", ".nq": "nq", ".trig": "trig"}
+
+
+def out_format(out: Path) -> str:
+    """The export format an --out file's suffix names, or a usage error listing the suffixes."""
+    fmt = OUT_SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
+        raise click.BadParameter(f"{out}: the suffix must name an RDF format, one of "
+                                 + ", ".join(OUT_SUFFIXES), param_hint="--out")
+    return fmt
+
+
 @main.command()
 @content_option
 @store_option
 @base_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the graph (N-Quads).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the graph to FILE, in the format its suffix names (as `kg export` writes it): "
+                   ".ttl, .nt, .rdf (one graph); .jsonld, .nq, .trig (with the named graphs).")
 @friendly
 def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None) -> None:
     """Read the source documents, build and validate the graph, and swap it in.
 
     \b
-    Example:
+    Examples:
       kg build --content ~/my-profile
+      kg build --out profile.ttl
     """
     from kg.make import build as make_build
 
+    fmt = out_format(out) if out else None
     settings = _settings(content=content, store=store, base_iri=base_iri)
     report = make_build(settings)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for problem in report.problems:
         click.echo(f"warning: {problem.get('source') or problem.get('focus')}: {problem['message']}", err=True)
-    if out:
-        out.write_bytes((report.build_dir / "graph.nq").read_bytes())
+    if out and fmt:
+        from kg.export import export_bytes
+        from kg.store import EmbeddedStore
+
+        out.write_bytes(export_bytes(EmbeddedStore(settings.store), fmt))
     click.echo(f"built {report.meta.triples} triples in {len(report.meta.graphs)} graphs "
                f"-> {report.build_dir}")
 
@@ -110,6 +131,7 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
 
     settings = _settings(host=host, port=port, content=content, store=store, endpoint=endpoint,
                          base_iri=base_iri, workers=workers)
+    check_port_free(settings.host, settings.port)
     serve_as_built = store is not None and content is None
     if not settings.endpoint and not serve_as_built and is_stale(settings):
         click.echo("building the profile ...", err=True)
@@ -118,6 +140,27 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
         raise StoreError(f"no build in {settings.store}: run `kg build --store {settings.store}` first")
     click.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
     run(settings)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Exit 1 with "port N is in use; try --port" when another process listens there (before gunicorn retries)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        return  # gunicorn reports an unknown host itself
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                click.echo(f"kg: port {port} is in use; try --port", err=True)
+                sys.exit(1)
+            raise KGError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.command()
@@ -237,14 +280,27 @@ def validate(store: Path | None, no_owl: bool) -> None:
     from kg.store import EmbeddedStore
     from kg.validate import validate as run_validation
 
+    from kg.validate import OWL_UNCHECKED
+
     problems = run_validation(to_rdflib(EmbeddedStore(_settings(store=store).store)), owl=not no_owl)
     for p in problems:
-        click.echo(f"{p.severity}: {p.source or p.focus}: {p.message}", err=p.severity == "violation")
+        where = p.source or p.focus
+        click.echo(f"{p.severity}: {where}: {p.message}" if where else f"{p.severity}: {p.message}",
+                   err=p.severity == "violation")
     violations = sum(p.severity == "violation" for p in problems)
     if violations:
         click.echo(f"kg: {violations} violation(s)", err=True)
         sys.exit(1)
-    click.echo("valid: SHACL shapes" + ("" if no_owl else " and OWL consistency") + " hold")
+    click.echo(validation_summary(no_owl, any(p.message.startswith(OWL_UNCHECKED) for p in problems)))
+
+
+def validation_summary(no_owl: bool, owl_unchecked: bool) -> str:
+    """What a passing `kg validate` checked, and only that."""
+    if no_owl:
+        return "valid: SHACL shapes hold (OWL consistency not checked: --no-owl)"
+    if owl_unchecked:
+        return "valid: SHACL shapes hold; OWL consistency was not checked (see the warning above)"
+    return "valid: SHACL shapes and OWL consistency (HermiT) hold"
 
 
 if __name__ == "__main__":  # pragma: no cover

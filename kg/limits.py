@@ -22,7 +22,9 @@ limit just past the timeout and under an address-space limit `memory` bytes abov
 CPU priority than the worker (nice 10), so pages and cheap queries stay quick while expensive ones run. And it
 cannot reach the network: web/sparql.py refuses SERVICE and LOAD before a query gets here, and a child serving an
 embedded store also installs a seccomp filter (Linux, x86-64 and arm64) under which opening an IPv4 or IPv6
-socket fails, so a SERVICE that slipped through could still not fetch anything.
+socket fails (and so do io_uring and system calls of another ABI), so a SERVICE that slipped through could still
+not fetch anything. Where the filter cannot be installed the child refuses every query (SandboxError, a 500 that
+says why) instead of running it unfiltered.
 
 A query that finds every slot taken waits in a bounded queue (`queue` places, setting sparql_queue) for at most
 `wait` seconds (setting sparql_wait): a burst of clients is served in turn instead of refused. The queue is
@@ -98,6 +100,14 @@ class Limits:
             queue = min(queue, max(0, threads - 1 - slots))
         return cls(timeout=settings.query_timeout, slots=slots, queue=queue,
                    wait=getattr(settings, "sparql_wait", 0.0))
+
+
+SANDBOX_MISSING = ("the query process could not install its network filter (seccomp, Linux on x86-64 or arm64): "
+                   "queries are refused rather than run where they could open a network socket")
+
+
+class SandboxError(KGError):
+    """A query process could not confine itself: no query runs there (a 500 naming the cause)."""
 
 
 class _Lost(Exception):
@@ -298,6 +308,8 @@ def _outcome(stopped: str | None, data: bytes, status: int, limits: Limits) -> A
     name, message = outcome[1], outcome[2]
     if name == "MemoryError":
         raise QueryError(memory, 503)
+    if name == "SandboxError":
+        raise SandboxError(message)
     raise KGError(f"the query failed: {name}: {message}")
 
 
@@ -386,8 +398,7 @@ def _serve(req_r: int, resp_w: int, stores: list[GraphStore], limits: Limits, of
     code = 0
     try:
         _confine((req_r, resp_w), limits)
-        if offline:
-            no_network()
+        unsafe = offline and not no_network()  # then every query is refused, loudly: never run one unfiltered
         for store in stores:
             store.refresh = _no_refresh  # type: ignore[method-assign]  # this copy answers from what it holds
         seconds = math.ceil(limits.timeout) + 1
@@ -403,6 +414,8 @@ def _serve(req_r: int, resp_w: int, stores: list[GraphStore], limits: Limits, of
             _lower_limit(resource.RLIMIT_CPU, math.ceil(used.ru_utime + used.ru_stime) + seconds + 1)
             retire = False
             try:
+                if unsafe:
+                    raise SandboxError(SANDBOX_MISSING)
                 fn, args = _loads(request, stores)
                 outcome: tuple = ("ok", fn(*args))
             except QueryError as exc:
@@ -467,8 +480,10 @@ def _confine(keep: tuple[int, ...], limits: Limits) -> None:
 # seccomp: a classic BPF program over struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6]}.
 _SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41), "amd64": (0xC000003E, 41),  # (AUDIT_ARCH_*, __NR_socket)
                    "aarch64": (0xC00000B7, 198), "arm64": (0xC00000B7, 198)}
-_LD_W_ABS, _JEQ_K, _RET_K = 0x20, 0x15, 0x06
+_LD_W_ABS, _JEQ_K, _JGE_K, _RET_K = 0x20, 0x15, 0x35, 0x06
 _RET_ALLOW, _RET_EACCES = 0x7FFF0000, 0x00050000 | 13
+_X32_BIT = 0x40000000  # x86-64's x32 ABI numbers its calls from here (socket is 41 | _X32_BIT)
+_IO_URING_SETUP = 425  # the same number on x86-64 and arm64: io_uring can open sockets without socket()
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 
 
@@ -489,16 +504,18 @@ def no_network() -> bool:
     if arch is None:
         return False
     audit_arch, socket_nr = arch
-    program = [
-        (_LD_W_ABS, 0, 0, 4),  # A = arch
-        (_JEQ_K, 0, 5, audit_arch),  # another ABI: allow (go to 7)
-        (_LD_W_ABS, 0, 0, 0),  # A = syscall number
-        (_JEQ_K, 0, 3, socket_nr),  # not socket(): allow
-        (_LD_W_ABS, 0, 0, 16),  # A = low word of args[0], the address family
-        (_JEQ_K, 2, 0, 2),  # AF_INET: refuse (go to 8)
-        (_JEQ_K, 1, 0, 10),  # AF_INET6: refuse
-        (_RET_K, 0, 0, _RET_ALLOW),
-        (_RET_K, 0, 0, _RET_EACCES),
+    program = [  # jump offsets count from the next instruction: ALLOW is 9, REFUSE is 10
+        (_LD_W_ABS, 0, 0, 4),  # 0: A = arch
+        (_JEQ_K, 0, 8, audit_arch),  # 1: another ABI (a 32-bit call from this 64-bit process): refuse
+        (_LD_W_ABS, 0, 0, 0),  # 2: A = syscall number
+        (_JGE_K, 6, 0, _X32_BIT),  # 3: an x32 call: refuse
+        (_JEQ_K, 5, 0, _IO_URING_SETUP),  # 4: io_uring: refuse
+        (_JEQ_K, 0, 3, socket_nr),  # 5: not socket(): allow
+        (_LD_W_ABS, 0, 0, 16),  # 6: A = low word of args[0], the address family
+        (_JEQ_K, 2, 0, 2),  # 7: AF_INET: refuse
+        (_JEQ_K, 1, 0, 10),  # 8: AF_INET6: refuse
+        (_RET_K, 0, 0, _RET_ALLOW),  # 9
+        (_RET_K, 0, 0, _RET_EACCES),  # 10
     ]
     filters = (_SockFilter * len(program))(*(_SockFilter(*row) for row in program))
     fprog = _SockFprog(len(program), filters)
@@ -538,4 +555,4 @@ def _max_fd() -> int:
         return 65536
 
 
-__all__ = ["Busy", "QueryPool", "Limits", "no_network", "MAX_BYTES", "MEMORY", "RETRY_AFTER"]
+__all__ = ["Busy", "QueryPool", "Limits", "SandboxError", "no_network", "MAX_BYTES", "MEMORY", "RETRY_AFTER"]

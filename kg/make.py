@@ -18,10 +18,10 @@ from kg.errors import BuildError, SourceError
 from kg.settings import Settings
 from kg.sources import read_content
 from kg.iris import is_private_graph
-from kg.store import PRIVATE, BuildMeta, current_build, new_build_id, write_build
+from kg.store import PRIVATE, PRIVATE_LEDGER, BuildMeta, current_build, new_build_id, write_build
 from kg.textindex import INDEX as TEXT_INDEX, build_text_index
 
-LEDGER = "ledger.json"
+LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
 
 
@@ -45,11 +45,31 @@ def content_hash(content_dir: Path) -> str:
 
 def previous_ledger(store_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """The IRI ledger and redirects of the current build, if any, so IRIs survive rebuilds."""
-    build = current_build(store_dir)
-    if build is None or not (build / LEDGER).exists():
-        return {}, {}
-    data = json.loads((build / LEDGER).read_text())
+    data = _previous_ledger_data(store_dir)
     return data.get("ledger", {}), data.get("redirects", {})
+
+
+def _previous_ledger_data(store_dir: Path) -> dict:
+    """The owner's full ledger of the current build (or, from builds before it existed, the single ledger)."""
+    build = current_build(store_dir)
+    for name in (PRIVATE_LEDGER, LEDGER):
+        if build is not None and (build / name).exists():
+            return json.loads((build / name).read_text())
+    return {}
+
+
+def split_ledger(ledger: dict[str, str], redirects: dict[str, str], public: list[ox.Quad],
+                 private: list[ox.Quad], unpublished: set[str]) -> tuple[dict, dict]:
+    """(public ledger, owner's ledger): the public one holds only redirects from and to IRIs that were never
+    private-only, and no identity key (keys are names and URLs, some read from private sources)."""
+    def iris(quads: list[ox.Quad]) -> set[str]:
+        return {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
+
+    published = iris(public)
+    hidden = (unpublished | iris(private)) - published
+    shown = {old: new for old, new in redirects.items() if new in published and old not in hidden}
+    return ({"redirects": shown},
+            {"ledger": ledger, "redirects": redirects, "unpublished": sorted(hidden)})
 
 
 def is_stale(settings: Settings) -> bool:
@@ -68,6 +88,7 @@ def build(settings: Settings) -> BuildReport:
     content_dir = settings.content_dir
     records = read_content(content_dir)
     old_ledger, old_redirects = previous_ledger(settings.store)
+    unpublished = set(_previous_ledger_data(settings.store).get("unpublished", []))
     try:
         built = build_graph(records, settings.base, old_ledger)
     except (KeyError, ValueError) as exc:
@@ -87,8 +108,10 @@ def build(settings: Settings) -> BuildReport:
         stats={"content_hash": content_hash(content_dir), "owner": str(built.owner)},
     )
     report = {"warnings": built.warnings, "problems": [p.__dict__ for p in problems]}
+    shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, public, private, unpublished)
     attachments = {
-        LEDGER: json.dumps({"ledger": {**old_ledger, **built.ledger}, "redirects": redirects}, indent=1).encode(),
+        LEDGER: json.dumps(shown, indent=1).encode(),
+        PRIVATE_LEDGER: json.dumps(owned, indent=1).encode(),
         REPORT: json.dumps(public_report(report, public, private), indent=1, ensure_ascii=False).encode(),
         PRIVATE: ox.serialize(private, format=ox.RdfFormat.N_QUADS),
         TEXT_INDEX: build_text_index(public),

@@ -12,8 +12,10 @@
    old push or the new one, never a mix. `MOVE` also drops the staging graphs.
 
 The metadata graph (`{base}graph/push` unless `--graph` names another) is what `RemoteStore` reads: the
-build's BuildMeta as JSON, the union graph, the graphs, and the text attachments (IRI ledger, build report).
-Private graphs are never pushed.
+build's BuildMeta as JSON, the union graph, the graphs, and the public text attachments (the redirects of the IRI
+ledger, the build report). Nothing derived from private sources is pushed: not the private graphs, not the owner's
+IRI ledger (its identity keys are names and URLs, some read from private sources), and of `ledger.json` only its
+redirects (a build made before the ledger was split kept every key there).
 """
 
 from __future__ import annotations
@@ -203,11 +205,15 @@ def _drop_leftovers(client: Client, meta_graph: str) -> None:
 
 
 def _attachments(build: Path) -> dict[str, str]:
+    """The public text attachments a RemoteStore serves from: the ledger's redirects and the build report."""
     found = {}
     for name in TEXT_ATTACHMENTS:
         path = build / name
         if path.is_file() and path.stat().st_size <= MAX_ATTACHMENT:
             found[name] = path.read_text(encoding="utf-8")
+    if "ledger.json" in found:
+        redirects = json.loads(found["ledger.json"]).get("redirects", {})
+        found["ledger.json"] = json.dumps({"redirects": redirects}, indent=1)
     return found
 
 

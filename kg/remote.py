@@ -7,7 +7,10 @@ BuildMeta and its text attachments.
 
 Every query is sent with that dataset (`default-graph-uri` = the union graph, one `named-graph-uri` per source
 graph), so `GRAPH ?g` reaches the same graphs and a query without one sees the same merged default graph as on the
-embedded store, whatever else the server holds.
+embedded store, whatever else the server holds. A dataset the client names (protocol `default-graph-uri` /
+`named-graph-uri`, or FROM / FROM NAMED in the query, which are taken out of the text and sent as protocol
+parameters) is cut down to the pushed graphs: any other graph on the server (the metadata graph, another
+dataset) reads as an empty graph, as an unknown graph does on the embedded store.
 
 Parameters are bound as RDF terms the way pyoxigraph's `substitutions` does it (SPARQL-dev SEP-0007): each
 occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
@@ -224,6 +227,31 @@ def substitute(sparql: str, bindings: Mapping[str, Term] | None) -> str:
 def declares_dataset(sparql: str) -> bool:
     """True when the query names its own dataset (FROM / FROM NAMED)."""
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(sparql))
+
+
+def split_dataset(sparql: str) -> tuple[str, list[str], list[str]]:
+    """(the query without its FROM / FROM NAMED clauses, the FROM graphs, the FROM NAMED graphs), IRIs resolved
+    against the query's prefixes and base."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        clauses = prepareQuery(sparql).algebra.get("datasetClause") or []
+    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
+        raise QueryError(f"cannot read the dataset (FROM) of the query: {str(exc)[:500]}", 400) from None
+    defaults = [str(c["default"]) for c in clauses if "default" in c]
+    named = [str(c["named"]) for c in clauses if "named" in c]
+    toks = _tokens(sparql)
+    cut: list[tuple[int, int]] = []
+    for i, t in enumerate(toks):
+        if t.kind == "word" and t.text.upper() == "FROM":
+            j = i + 2 if i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED" else i + 1
+            if j < len(toks):
+                cut.append((t.start, toks[j].end))
+    out, last = [], 0
+    for start, end in cut:
+        out += [sparql[last:start], " " * (end - start)]
+        last = end
+    return "".join(out) + sparql[last:], defaults, named
 
 
 # ---------------------------------------------------------------- results
@@ -467,15 +495,28 @@ class RemoteStore(GraphStore):
     def query(self, sparql, bindings=None, *, default_graphs=None, named_graphs=None):
         self.refresh()
         text = substitute(sparql, bindings)
-        if default_graphs or named_graphs:
-            defaults, named = list(default_graphs or []), list(named_graphs or [])
-        elif declares_dataset(text):
-            defaults, named = [], []
-        else:
-            defaults, named = [self.push.union_graph], list(self.push.graphs)
-        content_type, body = self.client.query(text, default_graphs=defaults, named_graphs=named,
+        default: list[str] | None = list(default_graphs) if default_graphs else None
+        named: list[str] | None = list(named_graphs) if named_graphs else None
+        if declares_dataset(text):
+            text, from_default, from_named = split_dataset(text)
+            if default is None and named is None:  # the protocol's dataset overrides the query's (SPARQL 1.1 §2.1.4)
+                default, named = from_default, from_named
+        defaults, names = self.dataset(default, named)
+        content_type, body = self.client.query(text, default_graphs=defaults, named_graphs=names,
                                                accept=_accept_for(text))
         return parse_answer(content_type, body)
+
+    def dataset(self, default: list[str] | None, named: list[str] | None) -> tuple[list[str], list[str]]:
+        """The dataset sent to the server: only pushed graphs, as the embedded store holds only its own.
+
+        None means what the embedded store gives when nothing is named (the merged union, every pushed graph);
+        a graph that is not pushed reads as empty (a graph no push writes stands in for it).
+        """
+        pushed = set(self.push.graphs)
+        empty = self.push.union_graph + "/empty"
+        defaults = [self.push.union_graph] if default is None else [g for g in default if g in pushed] or [empty]
+        names = sorted(pushed) if named is None else [g for g in named if g in pushed] or [empty]
+        return defaults, names
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the pushed graphs, one graph at a time."""
@@ -520,4 +561,5 @@ def _accept_for(text: str) -> str:
 
 
 __all__ = ["RemoteStore", "RemoteTriples", "Client", "Push", "read_push", "substitute", "parse_answer",
+           "split_dataset",
            "term_text", "META_GRAPH", "UNION_GRAPH"]

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -32,6 +33,8 @@ from kg.errors import QueryError, StoreError
 
 UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
 PRIVATE = "private.nq"  # a build's private graphs: never loaded by the server
+PRIVATE_LEDGER = "private-ledger.json"  # the owner's IRI ledger (identity keys, every IRI): never served
+OWNER_ONLY = frozenset({PRIVATE, PRIVATE_LEDGER})  # attachments only the owner's own commands read
 KEEP_BUILDS = 3
 DISK_STORE = "oxigraph"  # a build's on-disk Oxigraph store, written for large builds, opened read-only
 # From this many quads a build also gets an on-disk store that every worker opens read-only (shared page cache)
@@ -193,7 +196,7 @@ class EmbeddedStore(GraphStore):
     def attachment(self, name: str) -> bytes | None:
         self.refresh()
         path = self.build_dir / name
-        if name == PRIVATE and not self.private:
+        if name in OWNER_ONLY and not self.private:
             return None
         return path.read_bytes() if "/" not in name and path.is_file() else None
 
@@ -250,13 +253,45 @@ def new_build_id() -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(ns // 10**9)) + f"-{ns % 10**9 // 1000:06d}"
 
 
+PAUSE_ENV = "KG_TEST_PAUSE_BUILD"  # tests only: "tmp" or "written" stops the build there (SIGSTOP) to be killed
+
+
+def _pause_for_tests(point: str) -> None:
+    """Stop this process at a named point of write_build when a test asks (the killed-build tests)."""
+    if os.environ.get(PAUSE_ENV) == point:
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _remove_dead_builds(builds: Path, store_dir: Path) -> None:
+    """What builds killed before their swap left (their temp folders, temp links, folders never made current);
+    called under the build lock, so no other build is writing any of them."""
+    current = os.readlink(Path(store_dir) / "current") if (Path(store_dir) / "current").is_symlink() else ""
+    live = current.rsplit("/", 1)[-1]
+    for path in builds.iterdir():
+        if path.name.startswith(".tmp-") or (not path.name.startswith(".") and path.name > live):
+            shutil.rmtree(path, ignore_errors=True)
+    for link in Path(store_dir).glob(".current-*"):
+        link.unlink(missing_ok=True)
+
+
 def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
                 attachments: Mapping[str, bytes] | None = None) -> Path:
-    """Write a build beside the current one, then swap `current` to it atomically; returns the build folder."""
+    """Write a build beside the current one, then swap `current` to it atomically; returns the build folder.
+
+    One build writes at a time (a lock file); it first removes what a killed build left behind.
+    """
     builds = Path(store_dir) / "builds"
     builds.mkdir(parents=True, exist_ok=True)
+    with _file_lock(Path(store_dir) / "build.lock"):
+        _remove_dead_builds(builds, store_dir)
+        return _write_build(store_dir, builds, quads, meta, attachments)
+
+
+def _write_build(store_dir: Path, builds: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
+                 attachments: Mapping[str, bytes] | None) -> Path:
     tmp = builds / f".tmp-{meta.build_id}"
     tmp.mkdir()
+    _pause_for_tests("tmp")
     try:
         ox.serialize(quads, str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
         if _count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS:
@@ -269,6 +304,7 @@ def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _pause_for_tests("written")
     link = Path(store_dir) / "current"
     tmp_link = Path(store_dir) / f".current-{meta.build_id}"
     os.symlink(f"builds/{meta.build_id}", tmp_link)

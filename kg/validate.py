@@ -27,7 +27,8 @@ SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 SCHEMA_VOCAB = ONTOLOGY_DIR / "schemaorg-current-https.ttl"
 
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
-JAVA_MISSING = "OWL consistency not checked: Java is not installed (apt-get install default-jre-headless)"
+OWL_UNCHECKED = "OWL consistency not checked"  # how every message saying the reasoner did not run begins
+JAVA_MISSING = f"{OWL_UNCHECKED}: Java is not installed (apt-get install default-jre-headless)"
 LINE_FRAGMENT = re.compile(r"#line=(\d+)")
 MAX_SOURCES = 3
 GRAPH_ANCHOR = URIRef("https://w3id.org/scholarly-kg/shapes#Graph")  # focus of graph-wide checks; culprit in sh:value
@@ -247,7 +248,7 @@ def owl_problems(data: Graph) -> list[Problem]:
         consistent, unsatisfiable = _run_hermit(reduced)
     except Exception as exc:  # owlready2 raises OwlReadyJavaError and parser errors with Java's own text
         detail = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
-        return [Problem("warning", "", None, f"OWL consistency not checked: the reasoner failed ({detail[0]})", None)]
+        return [Problem("warning", "", None, f"{OWL_UNCHECKED}: the reasoner failed ({detail[0]})", None)]
     if consistent:
         return [Problem("violation", c, None, f"The class {_curie(c)} is unsatisfiable with ontology/kg.ttl.", None)
                 for c in unsatisfiable]

@@ -94,16 +94,21 @@ def live_server(tmp_path_factory):
         proc.kill()
 
 
-MISSING_PACKAGE = "apt-get install"
+MISSING_PACKAGE = ("apt-get install", "pip install")  # the install line every skip for a missing package gives
+
+
+def skipped_for_a_missing_package(message: str) -> bool:
+    """True when a skip message names an install line (a system package, or a server installed with pip)."""
+    return any(line in message for line in MISSING_PACKAGE)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """In CI (KG_CI=1) a test skipped for a missing system package fails the run."""
+    """In CI (KG_CI=1) a test skipped for a missing package fails the run."""
     if os.environ.get("KG_CI") != "1":
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
-    missing = [r for r in skipped if MISSING_PACKAGE in str(r.longrepr)]
+    missing = [r for r in skipped if skipped_for_a_missing_package(str(r.longrepr))]
     if missing:
         reporter.write_line(f"KG_CI: {len(missing)} test(s) skipped for a missing system package", red=True)
         session.exitstatus = 1

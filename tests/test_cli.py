@@ -128,3 +128,117 @@ def test_python_dash_m_kg_works_like_kg():
 def test_every_command_has_an_example_in_its_help():
     for name, command in main.commands.items():
         assert "Example" in (command.help or ""), name
+
+
+OUT_FORMATS = {"profile.ttl": "turtle", "profile.nt": "nt", "profile.rdf": "xml", "profile.jsonld": "json-ld",
+               "profile.nq": "nquads", "profile.trig": "trig"}
+
+
+@pytest.mark.parametrize("name", list(OUT_FORMATS))
+def test_build_out_writes_the_format_its_suffix_names(tmp_path, name):
+    """`kg build --out FILE` writes what the suffix says (as `kg export` does), every public triple of the build."""
+    from rdflib import Dataset
+
+    store, out = tmp_path / "store", tmp_path / name
+    result = kg("build", "--store", str(store), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    parsed = Dataset()
+    parsed.parse(out, format=OUT_FORMATS[name])
+    triples = {(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))}
+    meta = json.loads((current_build(store) / "meta.json").read_text())
+    assert len(triples) == meta["triples"]
+    graphs = {str(g) for _, _, _, g in parsed.quads((None, None, None, None)) if g is not None}
+    if OUT_FORMATS[name] in ("nquads", "trig", "json-ld"):
+        assert set(meta["graphs"]) <= graphs
+
+
+def test_build_out_with_an_unknown_suffix_is_refused_before_building(tmp_path):
+    result = kg("build", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "graph.data"))
+    assert result.exit_code == 2 and ".ttl" in result.output and "--out" in result.output
+    assert current_build(tmp_path / "store") is None
+    assert "suffix" in main.commands["build"].params[-1].help
+
+
+def test_validate_without_java_says_exactly_what_it_checked(store_dir, monkeypatch):
+    """No empty location, no claim of OWL consistency when the reasoner did not run."""
+    import kg.validate as kv
+
+    monkeypatch.setattr(kv, "java_available", lambda: False)
+    result = kg("validate", "--store", str(store_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"warning: {kv.JAVA_MISSING}" in lines
+    assert not any(line.startswith("warning: :") or ": : " in line for line in lines)
+    assert lines[-1] == "valid: SHACL shapes hold; OWL consistency was not checked (see the warning above)"
+    assert "OWL consistency" not in kg("validate", "--store", str(store_dir), "--no-owl").output.replace(
+        "OWL consistency not checked", "")
+
+
+def test_serve_on_a_taken_port_says_so_and_exits_1(store_dir):
+    """Another process listens on the port: one clear line and exit 1, before gunicorn starts retrying."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [f"kg: port {port} is in use; try --port"]
+
+
+README = BUNDLED_CONTENT.parent / "README.md"
+
+
+def test_readme_gets_a_newcomer_started():
+    """The install lines make a virtual environment and name the Python version pyproject.toml requires; the
+    test prerequisites name every package a skipped test asks for (Virtuoso too) and the npm install."""
+    import re
+    import tomllib
+
+    text = README.read_text(encoding="utf-8")
+    install = text.split("## Install and run", 1)[1].split("\n## ", 1)[0]
+    assert "python3 -m venv .venv" in install and install.index("python3 -m venv") < install.index("pip install")
+    required = tomllib.loads((README.parent / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f"Python {re.sub(r'[^0-9.]', '', required)} or newer" in install
+    for line in ("virtuoso-opensource", "default-jre-headless", "chromium-driver",
+                 "(cd tests/browser && npm install)"):
+        assert line in install, line
+
+
+def test_readme_sparql_examples_answer_on_any_port(tmp_path):
+    """Every query of the README's curl examples answers, with rows, on a server whose base IRI has another port."""
+    import re
+
+    from kg.make import build as make_build
+    from kg.settings import load_settings
+    from kg.store import EmbeddedStore
+    from web import create_app
+
+    text = README.read_text(encoding="utf-8")
+    queries = re.findall(r"--data(?:-urlencode)? '(?:query=)?((?:PREFIX|SELECT|ASK|CONSTRUCT|DESCRIBE)[^']*)'", text)
+    assert len(queries) >= 4
+    assert not [q for q in queries if "127.0.0.1:8000" in q]
+    settings = load_settings({"store": tmp_path / "store", "port": 8123}, environ={})
+    make_build(settings)
+    client = create_app(settings, EmbeddedStore(settings.store)).test_client()
+    for query in queries:
+        response = client.post("/sparql", data=query.encode(), headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/n-triples, application/sparql-results+json"})
+        assert response.status_code == 200, (query, response.get_data(as_text=True)[:300])
+        body = response.get_data(as_text=True)
+        assert ('"bindings": [{' in body.replace("\n", "").replace(" ", "").replace('"bindings":[{', '"bindings": [{')
+                or '"boolean":true' in body.replace(" ", "") or body.count(" .\n") > 0), query
+
+
+def test_readme_never_starts_a_second_server_on_the_taken_port():
+    """After the first `kg serve`, a copy-paste `kg serve` either names another port or says to stop the first."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    serves = [i for i, line in enumerate(lines) if line.startswith("    ") and " kg serve" in f" {line.strip()}"
+              and line.strip().split()[0] in ("kg", "KG_UPDATE_SECRET=s3cret")]
+    assert len(serves) >= 2
+    for i in serves[1:]:
+        if "--port" in lines[i] or "--endpoint" in lines[i]:
+            continue
+        assert any("Stop the server" in lines[j] for j in range(max(0, i - 3), i)), lines[i]

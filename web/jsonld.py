@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from markupsafe import Markup
 
@@ -75,8 +75,10 @@ def _one_or_many(items: list) -> Any:
 
 
 def _put(data: dict, key: str, items: list) -> None:
-    if items:
-        data[key] = _one_or_many(items)
+    """Set key to the items, each once (two roles at one organization name it once), one item as itself."""
+    unique = list({json.dumps(item, sort_keys=True): item for item in items}.values())
+    if unique:
+        data[key] = _one_or_many(unique)
 
 
 def _date(view: ResourceView, predicate: str) -> str | None:
@@ -113,14 +115,19 @@ def _identifiers(view: ResourceView) -> list:
     return found
 
 
-def person(view: ResourceView, *, context: bool = True) -> dict[str, Any]:
-    """A schema.org Person: names, job title, affiliations (current work), education, interests, links."""
+def person(view: ResourceView, *, context: bool = True, employers: Collection[str] | None = None) -> dict[str, Any]:
+    """A schema.org Person: names, job title, current employers, affiliations, education, interests, links.
+
+    employers: the IRIs of the organizations the person works for now, where the caller knows them (the owner's
+    roles as of today); otherwise every worksFor role without an end date counts as current.
+    """
     data = _common(view, _base(view, context))
     _put(data, "jobTitle", _texts(view, S + "jobTitle"))
     images = _links(view, S + "image")
     _put(data, "image", images[:1])
     work = view.values(S + "worksFor")
-    _put(data, "worksFor", [_ref(v, "Organization") for v in work if not v.end])
+    current = [v for v in work if v.iri in employers] if employers is not None else [v for v in work if not v.end]
+    _put(data, "worksFor", [_ref(v, "Organization") for v in current])
     _put(data, "affiliation", [_ref(v, "Organization") for v in view.values(S + "affiliation")])
     _put(data, "alumniOf", [_ref(v, "Organization") for v in view.values(S + "alumniOf")])
     _put(data, "memberOf", [_ref(v, "Organization") for v in view.values(S + "memberOf") if not v.end])
@@ -179,14 +186,15 @@ def for_view(view: ResourceView, *, context: bool = True) -> dict[str, Any]:
     return thing(view, context=context)
 
 
-def profile_page(view: ResourceView, *, url: str | None = None, date_modified: str | None = None) -> dict[str, Any]:
+def profile_page(view: ResourceView, *, url: str | None = None, date_modified: str | None = None,
+                 employers: Collection[str] | None = None) -> dict[str, Any]:
     """A ProfilePage whose mainEntity is the Person (the home page; Google's profile page guidance)."""
     data: dict[str, Any] = {"@context": CONTEXT, "@type": "ProfilePage"}
     if url:
         data["url"] = url
     if date_modified:
         data["dateModified"] = date_modified
-    data["mainEntity"] = person(view, context=False)
+    data["mainEntity"] = person(view, context=False, employers=employers)
     return data
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -236,6 +236,17 @@ def execute(store: GraphStore, op: ProtocolRequest, offer: Offer, limit: int) ->
     return serialize_triples(triples, offer.format, PREFIXES)
 
 
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def with_base(query: str, base: str) -> str:
+    """The query with its relative IRIs resolved against the endpoint's IRI (as `oxigraph serve` does): a query
+    holding one gets a BASE in front, on its first line, so its own BASE (declared after) still wins; any other
+    query is left as it was sent."""
+    relative = any(m.group(0).startswith("<") and not _ABSOLUTE.match(m.group(0)) for m in _OPAQUE.finditer(query))
+    return f"BASE <{base}> {query}" if relative else query
+
+
 def check_syntax(query: str) -> None:
     """Raise QueryError with the parser's message when the query is malformed (parsed against no data)."""
     try:
@@ -303,11 +314,12 @@ def endpoint():
     if forbidden:
         raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
     offer, offers = choose_results(query_form(op.query))
+    based = replace(op, query=with_base(op.query, app_base() + "sparql"))
     if offer is None:
-        runner().run(check_syntax, op.query)  # a malformed query is a 400 whatever the client accepts
+        runner().run(check_syntax, based.query)  # a malformed query is a 400 whatever the client accepts
         return not_acceptable(offers)
     settings = app_settings()
-    answer = runner().run(execute, app_store(), op, offer, settings.result_limit)
+    answer = runner().run(execute, app_store(), based, offer, settings.result_limit)
     if isinstance(answer, Table):
         response = make_response(render_template("sparql.html", **editor_context(op.query, answer)))
     else:

@@ -323,7 +323,9 @@ def home_jsonld(view: HomeView, url: str) -> Markup:
     owner_view_ = Describer(app_store(), app_base()).describe(view.owner.iri)
     if owner_view_ is None:
         return Markup("")
-    data = jsonld.profile_page(owner_view_, url=url, date_modified=app_store().meta.built_at or None)
+    employers = {app_base() + r.org_href.lstrip("/") for r in view.now if r.category == "work" and r.org_href}
+    data = jsonld.profile_page(owner_view_, url=url, date_modified=app_store().meta.built_at or None,
+                               employers=employers)
     return jsonld.script_tag(data)
 
 

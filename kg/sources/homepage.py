@@ -64,7 +64,7 @@ _ORG_TYPES: list[tuple[str, re.Pattern[str]]] = [
         ("lab", r"\b(?:lab|laboratory|laboratoire|laboratorio)\b"),
         ("committee", r"\bcommittee\b"),
         ("university", r"\b(?:universit(?:y|é|à|ät|at|e)|universidad|universidade|college|polytechnique)\b"),
-        ("institute", r"\b(?:institute|institut|instituto|istituto|center|centre|centro|mila)\b"),
+        ("institute", r"\b(?:institute|institut|instituto|istituto|center|centre|centro)\b"),
         ("foundation", r"\bfoundation\b"),
         ("society", r"\bsociety\b"),
     ]

@@ -160,12 +160,15 @@ class Server:
 
 
 def start_server(store: Path, log: Path, port: int | None = None, env: dict[str, str] | None = None,
-                 content: Path | None = None) -> Server:
-    """Start `kg serve` on a store (as built, or rebuilding from content) and wait until it answers."""
+                 content: Path | None = None, endpoint: str | None = None) -> Server:
+    """Start `kg serve` on a store (as built, or rebuilding from content, or pushed to a SPARQL endpoint) and wait
+    until it answers."""
     port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     full_env.update({"KG_WORKERS": "2", "KG_THREADS": "4", **(env or {})})
     args = [*kg_command(), "serve", "--port", str(port), "--store", str(store)]
+    if endpoint is not None:
+        args += ["--endpoint", endpoint, "--base-iri", f"http://127.0.0.1:{port}/"]
     if content is not None:
         args += ["--content", str(content), "--base-iri", f"http://127.0.0.1:{port}/"]
     handle = open(log, "wb")

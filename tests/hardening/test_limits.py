@@ -34,6 +34,20 @@ def answer(store, sparql: str) -> bytes:
     return bytes(store.query(sparql).serialize(format=ox.QueryResultsFormat.JSON))
 
 
+def open_sockets(store) -> dict[str, object]:
+    """Try each address family in this process (module level: the pool runs it in a query child)."""
+    import socket
+
+    found: dict[str, object] = {}
+    for name in ("AF_INET", "AF_INET6", "AF_UNIX"):
+        try:
+            socket.socket(getattr(socket, name)).close()
+            found[name] = "opened"
+        except OSError as exc:
+            found[name] = exc.errno
+    return found
+
+
 def count(store, sparql: str) -> int:
     return int(next(iter(store.query(sparql)))[0].value)
 
@@ -64,6 +78,29 @@ def test_a_query_past_the_time_limit_is_stopped_and_its_process_killed(pool, sto
     assert time.monotonic() - start < 1.5
     assert pool.children() == []  # the child that ran it is gone, not idle
     assert pool.run(answer, store, CHEAP) == answer(store, CHEAP)  # and the pool goes on
+
+
+def test_a_query_child_cannot_open_a_network_socket(pool, store):
+    """The seccomp filter holds in the child that runs queries: IPv4 and IPv6 sockets fail (EACCES), while the
+    worker itself (this process) still opens them."""
+    import errno
+
+    assert pool.run(open_sockets, store) == {"AF_INET": errno.EACCES, "AF_INET6": errno.EACCES, "AF_UNIX": "opened"}
+    assert open_sockets(store)["AF_INET"] == "opened"
+
+
+def test_a_child_that_cannot_install_the_filter_refuses_every_query(store, monkeypatch):
+    """No filter, no query: the child answers with SandboxError (a 500 that says why), never runs it unfiltered."""
+    import kg.limits
+
+    monkeypatch.setattr(kg.limits, "no_network", lambda: False)  # as on a kernel or CPU without seccomp
+    unfiltered = QueryPool(Limits(timeout=5, slots=1))
+    try:
+        for _ in range(2):
+            with pytest.raises(kg.limits.SandboxError, match="seccomp"):
+                unfiltered.run(open_sockets, store)
+    finally:
+        unfiltered.close()
 
 
 def test_a_cheap_query_answers_the_same_through_the_pool(pool, store):

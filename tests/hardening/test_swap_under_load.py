@@ -144,27 +144,69 @@ def test_a_rebuild_under_load_loses_no_request(swap):
     assert len(set(hammer.dumps)) <= 2 and set(hammer.dumps) <= {old["triples"], new["triples"]}, set(hammer.dumps)
 
 
-def test_a_killed_build_leaves_the_previous_store_serving(swap, tmp_path):
-    """`kg build` killed (SIGKILL) at several moments: `current` is the previous build, whole, still served."""
+def stopped(pid: int) -> bool:
+    """Whether the process is stopped (SIGSTOP): state T in /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+
+
+def served_count(server) -> int:
+    answer = requests.get(server.url + "sparql", params={"query": COUNT}, timeout=30).json()
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("point", ["tmp", "written"])
+def test_a_killed_build_leaves_the_previous_store_serving(swap, point):
+    """`kg build` killed (SIGKILL) at a known point, found by the build stopping itself there (kg.store.PAUSE_ENV):
+    when its temp folder has appeared ("tmp"), and once the new store is written but not yet swapped in
+    ("written"). The previous build stays current, whole, and served; the next build leaves no half build."""
+    from kg.store import PAUSE_ENV
+
     server, store, _, content_b, base = swap
     before = current_meta(store)
     before_target = os.readlink(store / "current")
+    builds_before = {p.name for p in (store / "builds").iterdir()}
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    for delay in (0.7, 1.5):
-        proc = subprocess.Popen([*kg_command(), "build", "--content", str(content_b), "--store", str(store),
-                                 "--base-iri", base], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(delay)
-        finished = proc.poll() is not None
+    proc = subprocess.Popen([*kg_command(), "build", "--content", str(content_b), "--store", str(store),
+                             "--base-iri", base], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**env, PAUSE_ENV: point})
+    try:
+        deadline = time.time() + 120
+        while not stopped(proc.pid):
+            assert proc.poll() is None, f"the build ended (status {proc.returncode}) without reaching {point!r}"
+            assert time.time() < deadline, f"the build did not reach {point!r} within 120 s"
+            time.sleep(0.02)
+        new = {p.name for p in (store / "builds").iterdir()} - builds_before
+        assert len(new) == 1, new  # the killed build's folder: it did get this far
+        (folder,) = new
+        if point == "tmp":
+            assert folder.startswith(".tmp-")
+        else:
+            assert not folder.startswith(".") and (store / "builds" / folder / "meta.json").exists()
+            assert (store / "builds" / folder / "graph.nq").stat().st_size > 0
+        assert served_count(server) == before["triples"]  # served while the build is stopped there
+    finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if finished:  # too late to kill it: it built; put A back for the next round
-            build(BUNDLED_CONTENT, store, base)
-            continue
-        assert os.readlink(store / "current") == before_target
-        assert current_meta(store) == before
-        quads = list(ox.parse(path=str(store / "current" / "graph.nq"), format=ox.RdfFormat.N_QUADS))
-        assert len({(q.subject, q.predicate, q.object) for q in quads}) == before["triples"]
-        answer = requests.get(server.url + "sparql", params={"query": COUNT}, timeout=30).json()
-        assert int(answer["results"]["bindings"][0]["n"]["value"]) == before["triples"]
-    build(content_b, store, base)  # and the store still takes a new build
-    assert current_meta(store)["triples"] != before["triples"]
+    assert os.readlink(store / "current") == before_target
+    assert current_meta(store) == before
+    quads = list(ox.parse(path=str(store / "current" / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == before["triples"]
+    assert served_count(server) == before["triples"]
+    build(content_b, store, base)  # the store still takes a new build, and no half build is left
+    after = current_meta(store)
+    assert after["triples"] != before["triples"] and served_count_eventually(server, after["triples"])
+    names = {p.name for p in (store / "builds").iterdir()}
+    assert folder not in names and not [n for n in names if n.startswith(".")]
+    assert not list(store.glob(".current-*"))
+    build(BUNDLED_CONTENT, store, base)  # back to A for the next test
+
+
+def served_count_eventually(server, triples: int, seconds: float = 10) -> bool:
+    """Whether the server picks up a build of this size within seconds."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if served_count(server) == triples:
+            return True
+        time.sleep(0.1)
+    return False

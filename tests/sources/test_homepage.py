@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +16,7 @@ from kg.sources import homepage
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
-SEEDS = Path("/work/shared/seeds")
+SEEDS = DATA.parents[1] / "data" / "seeds"  # copied unmodified into the repository (SOURCE.md there)
 CURRENT = [SEEDS / "000_6e2e361502c42182.txt", ROOT / "content" / "homepage.md"]
 OLD = [SEEDS / "001_7611b96e1a55e9db.txt", ROOT / "content" / "homepage-2022.md"]
 IDS = ["seed", "content"]
@@ -26,8 +27,6 @@ HEADINGS_CURRENT = HEADINGS_2022 + ["Contact"]
 
 def _read(source: Path, tmp_path: Path, name: str) -> list:
     """Records of a homepage version, copied under the file name a content folder would give it."""
-    if not source.exists():
-        pytest.skip(f"{source} not present")
     target = tmp_path / name
     shutil.copyfile(source, target)
     return homepage.read(target, name)
@@ -369,3 +368,25 @@ def test_unclosed_front_matter() -> None:
 def test_page_without_front_matter_or_headings() -> None:
     records = homepage.parse("Just [a link](https://example.org).\n", "p.md")
     assert _of(records, Section) == [] and [m.section for m in _of(records, Mention)] == [None]
+
+
+def test_the_seeds_are_in_the_repository_unmodified():
+    """The seed copies exist and match the sums SOURCE.md records (a missing seed fails, never skips)."""
+    source = (SEEDS / "SOURCE.md").read_text(encoding="utf-8")
+    recorded = dict(re.findall(r"`(\d{3}_[0-9a-f]+\.txt)` \|[^|]*\| `([0-9a-f]{64})`", source))
+    assert len(recorded) == 3
+    for name, digest in recorded.items():
+        assert hashlib.sha256((SEEDS / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("text, url, kind", [
+    ("I enjoyed a talk by [Mila Kunis](https://example.org/mila-kunis).", "https://example.org/mila-kunis", "person"),
+    ("I work with [Mila Novak](https://example.org/mila), a colleague.", "https://example.org/mila", "person"),
+    ("I am a researcher at the [Vector Institute](https://vectorinstitute.ai).", "https://vectorinstitute.ai",
+     "organization"),
+])
+def test_links_are_typed_by_general_rules_not_by_a_profile_s_names(text: str, url: str, kind: str) -> None:
+    """No name of the bundled profile (Mila) is a rule: a person called Mila is a person."""
+    entity = _entity(homepage.parse(text + "\n", "p.md"), url)
+    assert entity.kind == kind, entity
+    assert entity.org_type != "institute" or kind == "organization"

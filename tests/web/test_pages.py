@@ -156,6 +156,112 @@ def test_home_embeds_a_profile_page(client, store):
     assert data["mainEntity"]["name"] == value(owner, "name")
 
 
+def jsonld_blocks(client, path: str) -> list[dict]:
+    """Every JSON-LD block a page embeds."""
+    doc = html_of(client.get(path))
+    return [json.loads(s.text) for s in doc.xpath("//script[@type='application/ld+json']")]
+
+
+def test_home_works_for_lists_current_employers_once_each(client, store):
+    """worksFor holds the organizations the profile says the owner works for today, each once; alumniOf too."""
+    import datetime as dt
+
+    (data,) = jsonld_blocks(client, "/")
+    person = data["mainEntity"]
+    today = dt.date.today().isoformat()
+    current = {value(r, "organization") for r in named(store, "profile-as-of", date=today)
+               if value(r, "category") == "work"}
+    assert current, "the bundled profile has current positions"
+    works_for = person["worksFor"] if isinstance(person["worksFor"], list) else [person["worksFor"]]
+    assert [w["@id"] for w in works_for] == list(dict.fromkeys(w["@id"] for w in works_for))
+    assert {w["@id"] for w in works_for} == current
+    alumni = person["alumniOf"] if isinstance(person["alumniOf"], list) else [person["alumniOf"]]
+    assert len({a["@id"] for a in alumni}) == len(alumni) >= 2
+
+
+# Google's documented properties for the JSON-LD this site writes, checked on every block of every page type.
+# ProfilePage: https://developers.google.com/search/docs/appearance/structured-data/profile-page
+# Article (ScholarlyArticle is a schema.org Article): https://developers.google.com/search/docs/appearance/structured-data/article
+# Person: Google documents a Person as ProfilePage.mainEntity (above) and as an Article's author (author.name,
+# author.url); the same properties are checked on the Person pages.
+GOOGLE = {
+    "ProfilePage": {"required": ["mainEntity"],
+                    "recommended": ["dateCreated", "dateModified"]},
+    "Person": {"required": ["name"],  # mainEntity.name (or alternateName)
+               "recommended": ["alternateName", "identifier", "description", "image", "sameAs",
+                               "interactionStatistic", "agentInteractionStatistic"]},
+    "ScholarlyArticle": {"required": [],  # Article has no required property
+                         "recommended": ["author", "dateModified", "datePublished", "headline", "image"]},
+}
+# What the bundled profile has the data for, so these recommended properties must be there (its picture is a
+# relative path and it lists no other profiles, so no image or sameAs).
+EXPECTED = {"ProfilePage": {"dateModified"}, "Person": {"description"},  # it has no http(s) image, no profiles
+            "ScholarlyArticle": {"author", "datePublished", "headline"}}
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?)?)?)?$")
+URL = re.compile(r"^https?://[^\s]+$")
+
+
+def repeated_values(data, where: str = "") -> list[str]:
+    """Every list in a JSON-LD tree that holds the same value twice (where it is)."""
+    found = []
+    if isinstance(data, dict):
+        for key, item in data.items():
+            found += repeated_values(item, f"{where}.{key}")
+    elif isinstance(data, list):
+        texts = [json.dumps(item, sort_keys=True) for item in data]
+        if len(set(texts)) != len(texts):
+            found.append(where)
+        for i, item in enumerate(data):
+            found += repeated_values(item, f"{where}[{i}]")
+    return found
+
+
+def check_google(node: dict, kind: str, owner: bool) -> None:
+    """One node against Google's table: required present, recommended ones well formed, and expected ones there."""
+    table = GOOGLE[kind]
+    for key in table["required"]:
+        assert node.get(key) or (kind == "Person" and node.get("alternateName")), (kind, key, node.get("@id"))
+    present = {key for key in table["recommended"] if node.get(key)}
+    if owner or kind != "Person":
+        assert EXPECTED[kind] <= present, (kind, node.get("@id"), EXPECTED[kind] - present)
+    for key in ("dateCreated", "dateModified", "datePublished"):
+        if key in node:
+            assert ISO_DATE.match(node[key]), (key, node[key])
+    for key in ("image", "sameAs", "url"):
+        for url in node.get(key, []) if isinstance(node.get(key), list) else [node.get(key)] if key in node else []:
+            assert URL.match(url), (key, url)
+    if kind == "ScholarlyArticle":
+        authors = node["author"] if isinstance(node["author"], list) else [node["author"]]
+        assert authors and all(a.get("name") and a.get("url") for a in authors), node["@id"]  # author.name, .url
+    if kind == "ProfilePage":
+        assert node["mainEntity"]["@type"] in ("Person", "Organization")
+
+
+def test_every_jsonld_block_has_google_s_properties_and_no_repeated_value(client, store):
+    """The home page (ProfilePage), every person page and every paper page, against GOOGLE."""
+    base = store.meta.base
+    owner = value(named(store, "owner-profile")[0], "owner")
+    people = [value(r, "iri") or value(r, "person") for r in named(store, "people")]
+    papers = [value(r, "paper") for r in named(store, "publications")]
+    assert len(people) > 10 and len(papers) > 10
+    checked = {"ProfilePage": 0, "Person": 0, "ScholarlyArticle": 0}
+    pages = [("/", "ProfilePage", owner)] + [("/" + p[len(base):], "Person", p) for p in people if p] + [
+        ("/" + p[len(base):], "ScholarlyArticle", p) for p in papers]
+    for path, kind, iri in pages:
+        blocks = jsonld_blocks(client, path)
+        assert blocks, path
+        for block in blocks:
+            assert not repeated_values(block), (path, repeated_values(block))
+            types = block["@type"] if isinstance(block["@type"], list) else [block["@type"]]
+            assert kind in types, (path, types)
+            check_google(block, kind, iri == owner)
+            checked[kind] += 1
+            if kind == "ProfilePage":
+                check_google(block["mainEntity"], "Person", True)
+                checked["Person"] += 1
+    assert all(checked.values()), checked
+
+
 def test_home_lists_projects_and_recent_papers(client, store):
     doc = html_of(client.get("/"))
     projects = {value(r, "name") for r in named(store, "projects")}
@@ -194,13 +300,18 @@ def test_papers_show_authors_in_order_with_the_owner_highlighted(client, store):
     owner = value(named(store, "owner-profile")[0], "owner")
     doc = html_of(client.get("/papers"))
     base = store.meta.base
-    for item in doc.xpath("//li[contains(@class, 'paper')]"):
+    items = doc.xpath("//li[contains(@class, 'paper')]")
+    assert len(items) == len(named(store, "publications")), "every paper is listed"
+    highlighted = 0
+    for item in items:
         href = item.xpath(".//h3/a/@href")[0]
         authors = named(store, "paper-authors", paper=base + href[1:])
         shown = [words(a) for a in item.xpath(".//p[@class='authors']/*[contains(@class, 'author')]")]
-        assert shown == [value(a, "name") for a in authors]
+        assert authors and shown == [value(a, "name") for a in authors]
         mine = [words(e) for e in item.xpath(".//*[contains(concat(' ', @class, ' '), ' me ')]")]
         assert mine == [value(a, "name") for a in authors if value(a, "author") == owner]
+        highlighted += len(mine)
+    assert highlighted >= len(items) // 2, "the owner is highlighted on their papers"
 
 
 def test_truncated_author_lists_say_et_al(client, store):
@@ -269,6 +380,7 @@ def test_papers_chart_matches_the_graph(client, store):
     rows = named(store, "publications-by-year")
     doc = html_of(client.get("/papers"))
     bars = doc.xpath("//*[@id='publications-per-year']//svg//*[contains(concat(' ', @class, ' '), ' bar ')]")
+    assert rows and bars, "the bundled profile has dated papers, drawn as bars"
     by_year: dict[str, int] = {}
     for r in rows:
         by_year[value(r, "year")] = by_year.get(value(r, "year"), 0) + 1

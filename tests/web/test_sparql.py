@@ -321,3 +321,17 @@ def test_results_as_an_html_table_without_javascript(mini_client):
                             headers={"Accept": "text/html"})
     hrefs = lxml.html.fromstring(links.data).xpath("//table[@class='results']//a/@href")
     assert "/id/person/ada-lovelace" in hrefs
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("CONSTRUCT { <s> <p> 1 } WHERE {}", "<{base}s> <{base}p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> ."),
+    ("SELECT ?x WHERE { BIND (<#me> AS ?x) }", "{base}sparql#me"),
+    ("BASE <http://elsewhere.example/> SELECT ?x WHERE { BIND (<y> AS ?x) }", "http://elsewhere.example/y"),
+])
+def test_relative_iris_resolve_against_the_endpoint(mini_client, query, expected):
+    """W3C protocol test query_content_type_construct: relative IRIs resolve against the endpoint's IRI; the
+    query's own BASE wins."""
+    accept = "application/n-triples" if query.startswith("CONSTRUCT") else "text/csv"
+    response = mini_client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert expected.format(base=BASE) in response.get_data(as_text=True)
