@@ -1,22 +1,26 @@
-"""The scale benchmark, in one command: generate, load, serve, measure, print the table.
+"""The scale benchmark, in one command: generate, build, serve, measure, print the table, write the report.
 
-    python bench/run.py                                   # sizes 10k, 100k, 1m; 5 s per target
-    python bench/run.py --sizes 10k,100k,1m,10m --duration 10 --out docs/bench-results.md
+    python bench/run.py --sizes 1m --doc docs/performance.md     # the issue's run, on a quiet machine
+    python bench/run.py --sizes 10k --duration 2 --allow-load --doc /tmp/smoke.md   # a smoke test of the harness
 
-For each size it generates a synthetic institute (bench/generate.py), loads it into a store folder the way
-`kg build` writes one (each generated file its own named graph, plus the build's full-text index), then starts,
-on loopback ports:
+It refuses to start when the load average (1 minute) is above 0.5: figures from a busy machine are not figures
+(`--allow-load` overrides it for smoke runs, and the report then says so). For each size it generates a
+synthetic institute (bench/generate.py) and builds it with `kg build --content` (timed; if that fails, the
+failure is reported and the build is written directly the way `kg build` lays it out, see `load_build`), then
+starts, on loopback ports:
 
-- `kg serve --store DIR` (the site: gunicorn gthread, 2 workers × 4 threads, embedded store),
+- `kg serve --store DIR` (the site: gunicorn gthread with the settings' workers and threads, embedded store),
+- bench/floor.py: a Flask route returning fixed bytes on the same gunicorn settings (the floor for any page),
 - `oxigraph serve --union-default-graph` on the same quads (the native limit for SPARQL),
 - rdflib-endpoint on the same triples (the Python peer; up to --rdflib-max, it loads slowly),
 - nginx serving static copies of the same pages (the floor for a page; Python's http.server without nginx),
 
 and runs wrk (16 connections, 2 threads, bounded by --duration) against each target: the named queries
-(`/queries/{name}.json`, computed once per build and cached), the same SPARQL on `/sparql` and on the peers, the
-HTML and Turtle pages of a person and a paper, the home page and the publication list. It prints one table with
-requests per second and p50/p95/p99 latency, plus load and build times, server memory and text-search latency.
-Figures, not pass/fail: the machine is shared and wrk shares its cores with the servers.
+(`/queries/{name}.json`), the same SPARQL on `/sparql` and on the peers, the HTML and Turtle pages of a person
+and a paper, the home page, the publication list and the lists. Before any load it times the first request of 20
+person and 20 paper pages (cold: the first after the build). It prints one table with requests per second and
+p50/p95/p99 latency, plus build and load times, server memory and text-search latency, and checks the issue's
+targets against the figures of the same run. Figures, not pass/fail: wrk shares its cores with the servers.
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ done = function(summary, latency, requests)
 end
 """
 NAMED = [("coauthors", "person"), ("person-papers", "person"), ("paper-authors", "paper"), ("search", "q")]
+MAX_LOAD = 0.5  # load average (1 minute) above which a run is refused
+COLD_SAMPLES = 20  # distinct pages of each kind timed on their first request
+DOC_START, DOC_END = "<!-- bench-run -->", "<!-- /bench-run -->"
 
 
 def free_port() -> int:
@@ -117,6 +124,56 @@ def load_build(folder: Path, store_dir: Path) -> dict:
     (build / "meta.json").write_text(json.dumps(meta.__dict__, indent=1))
     return {"load_s": round(time.monotonic() - started, 2), "index_s": round(index_s, 2), "quads": count,
             "index_mb": round(len(index) / 2**20, 1)}
+
+
+def kg_build(folder: Path, store_dir: Path, timeout: float) -> dict:
+    """`kg build --content folder`, timed; on failure (or past timeout) say so and write the build directly."""
+    shutil.rmtree(store_dir, ignore_errors=True)
+    cmd = [sys.executable, "-m", "kg", "build", "--content", str(folder), "--store", str(store_dir),
+           "--base-iri", BASE]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        problem = None if done.returncode == 0 else \
+            f"exit {done.returncode}: {(done.stderr or done.stdout).strip().splitlines()[-1:] or ['?']}"
+    except subprocess.TimeoutExpired:
+        problem = f"no build within {timeout:.0f} s"
+    seconds = round(time.monotonic() - started, 2)
+    if problem is None:
+        quads = sum(1 for _ in open(store_dir / "current" / "graph.nq", "rb"))
+        index = store_dir / "current" / "fts.sqlite"
+        return {"build": "kg build --content", "kg_build_s": seconds, "load_s": seconds, "quads": quads,
+                "index_mb": round(index.stat().st_size / 2**20, 1) if index.exists() else ""}
+    log(f"kg build --content FAILED ({problem}) after {seconds} s: writing the build directly instead")
+    written = load_build(folder, store_dir)
+    return {**written, "build": f"written directly: kg build --content failed ({problem}) after {seconds} s",
+            "kg_build_s": None}
+
+
+def sample_iris(folder: Path, kinds: tuple[str, ...], n: int) -> dict[str, list[str]]:
+    """Up to n resource IRIs of each kind, in file order, from the generated N-Triples (for cold requests)."""
+    found: dict[str, list[str]] = {k: [] for k in kinds}
+    for path in sorted(folder.glob("*.nt")):
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            iri = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+            kind = iri[len(BASE):].split("/")[1] if iri.startswith(BASE + "id/") else ""
+            if kind in found and "#" not in iri and len(found[kind]) < n and iri not in found[kind]:
+                found[kind].append(iri)
+            if all(len(v) >= n for v in found.values()):
+                return found
+    return found
+
+
+def cold_latency(url: str, paths: list[str]) -> dict:
+    """Each path requested once (its first request since the build): p50 and max in ms."""
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        check(url + path, {"Accept": "text/html"})
+        times.append((time.perf_counter() - started) * 1000)
+    if not times:
+        return {}
+    return {"p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "n": len(times)}
 
 
 def store_load_seconds(store_dir: Path) -> float:
@@ -322,9 +379,13 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
     folder, counts = generated(workdir, size)
     log(f"{size}: {counts['triples']} triples generated ({counts.get('generate_s', '?')} s)")
     store_dir = workdir / f"store-{size}"
-    loaded = load_build(folder, store_dir)
+    if args.direct_build:
+        loaded = {**load_build(folder, store_dir), "build": "written directly (--direct-build)", "kg_build_s": None}
+    else:
+        loaded = kg_build(folder, store_dir, args.build_timeout)
     loaded["store_load_s"] = store_load_seconds(store_dir)
-    log(f"{size}: build written in {loaded['load_s']} s; the embedded store loads in {loaded['store_load_s']} s")
+    log(f"{size}: build {loaded['build']} in {loaded['load_s']} s; the embedded store loads in "
+        f"{loaded['store_load_s']} s")
     fact = facts.setdefault(size, {})
     fact.update(counts=counts, **loaded)
     keywords = [f"kw{i}" for i in range(7, 7 + 40 * 97, 97)]
@@ -337,10 +398,15 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
     procs: list[Proc] = []
     try:
         port = free_port()
+        threads = {"KG_THREADS": str(args.threads)} if args.threads else {}
         kg = start("kg", [sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port),
                           "--workers", str(args.workers)], f"http://127.0.0.1:{port}", "/robots.txt", logs,
-                   env={"KG_THREADS": str(args.threads)})
+                   env=threads)
         procs.append(kg)
+        samples = sample_iris(folder, ("person", "paper"), COLD_SAMPLES)
+        for kind, iris in samples.items():  # before anything else asks for a page: their first requests
+            fact.setdefault("cold", {})[f"{kind} page HTML"] = cold_latency(
+                kg.url, ["/" + iri[len(BASE):] for iri in iris])
         oxdir = workdir / f"oxigraph-{size}"
         shutil.rmtree(oxdir, ignore_errors=True)
         started = time.monotonic()
@@ -372,6 +438,8 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
             "paper page Turtle": "/" + paper[len(BASE):] + ".ttl",
             "home page": "/",
             "publication list": "/papers",
+            "people list": "/people",
+            "all papers list": "/papers/all",
         }
         static_root = workdir / f"static-{size}"
         shutil.rmtree(static_root, ignore_errors=True)
@@ -393,6 +461,12 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
                                       "--directory", str(static_root)], f"http://127.0.0.1:{port}",
                            next(iter(static_paths.values())), logs)
         procs.append(static)
+        port = free_port()
+        floor_body = static_root / static_paths.get("person page HTML", next(iter(static_paths.values())))[1:]
+        floor = start("floor", [sys.executable, str(ROOT / "bench" / "floor.py"), "--port", str(port),
+                                "--workers", str(args.workers), "--body", str(floor_body)],
+                      f"http://127.0.0.1:{port}", "/", logs, env=threads)
+        procs.append(floor)
 
         queries = load_queries()
         values = {"person": person, "paper": paper, "q": "kw7"}
@@ -410,6 +484,7 @@ def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None
             if rdf is not None and name != "search":
                 measure(results, size, label, "rdflib-endpoint", f"{rdf.url}/?{encoded}",
                         min(args.duration, 5), json_accept)
+        measure(results, size, "fixed bytes", "Flask floor", floor.url + "/", args.duration)
         for label, path in pages.items():
             measure(results, size, label, "kg serve", kg.url + path, args.duration, {"Accept": "text/html"})
             measure(results, size, label, "static " + static.name, static.url + static_paths[label],
@@ -434,9 +509,12 @@ def _a_paper_of(url: str, person: str) -> str:
 # ---------------------------------------------------------------- report
 
 
-def table(results: list[Result], facts: dict, load: str) -> str:
+def table(results: list[Result], facts: dict, load: str, overridden: bool = False) -> str:
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; load average before the run: "
              f"{load}. wrk: 2 threads, 16 connections, on the same cores as the servers.", ""]
+    if overridden:
+        lines[0:0] = [f"**A smoke run, not a result: the load average was above {MAX_LOAD} and `--allow-load` "
+                      "overrode the check.**", ""]
     lines += ["| size | target | server | req/s | p50 ms | p95 ms | p99 ms | errors |",
               "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
@@ -453,7 +531,75 @@ def table(results: list[Result], facts: dict, load: str) -> str:
                      f"{f.get('search_index', {}).get('p50_ms', '')} | {f.get('search_scan_ms', '—')} | "
                      f"{rss.get('kg serve', '')} | {rss.get('oxigraph serve', '')} | "
                      f"{rss.get('rdflib-endpoint', '—')} |")
+    lines += ["", "| size | how the build was made | cold person page p50 ms | cold paper page p50 ms |",
+              "| --- | --- | ---: | ---: |"]
+    for size, f in facts.items():
+        cold = f.get("cold", {})
+        lines.append(f"| {size} | {f.get('build', '')} | {cold.get('person page HTML', {}).get('p50_ms', '')} | "
+                     f"{cold.get('paper page HTML', {}).get('p50_ms', '')} |")
+    lines += ["", "### Targets (issue 11), from this run", "", "| size | target | figure | met |",
+              "| --- | --- | --- | --- |"]
+    for size in facts:
+        for target, figure, met in targets(results, facts, size):
+            lines.append(f"| {size} | {target} | {figure} | {'yes' if met else '**no**' if met is False else '—'} |")
     return "\n".join(lines) + "\n"
+
+
+def targets(results: list[Result], facts: dict, size: str) -> list[tuple[str, str, bool | None]]:
+    """The issue's targets for one size: (target, the figure, met or not; None when not measured)."""
+    def row(target: str, server: str) -> Result | None:
+        return next((r for r in results if r.size == size and r.target == target and r.server == server
+                     and r.errors >= 0), None)
+    out: list[tuple[str, str, bool | None]] = []
+    floor = row("fixed bytes", "Flask floor")
+    for page in ("person page HTML", "paper page HTML", "home page"):
+        r = row(page, "kg serve")
+        if r is None or floor is None or not floor.rps:
+            out.append((f"{page}: ≥ 0.5× the fixed-bytes route, p99 < 30 ms", "not measured", None))
+            continue
+        ratio = r.rps / floor.rps
+        out.append((f"{page}: ≥ 0.5× the fixed-bytes route, p99 < 30 ms",
+                    f"{r.rps:,.0f} vs {floor.rps:,.0f} req/s ({ratio:.2f}×), p99 {r.p99:.1f} ms",
+                    ratio >= 0.5 and r.p99 < 30))
+    for page, cold in facts[size].get("cold", {}).items():
+        if cold:
+            out.append((f"{page} cold (first request after the build): p50 < 50 ms",
+                        f"p50 {cold['p50_ms']} ms over {cold['n']} pages", cold["p50_ms"] < 50))
+    for page in ("publication list", "people list", "all papers list"):
+        r = row(page, "kg serve")
+        out.append((f"{page}: p99 < 50 ms warm", f"p99 {r.p99:.1f} ms" if r else "not measured",
+                    (r.p99 < 50) if r else None))
+    for name, _ in NAMED:
+        target = f"named query {name}"
+        kg, ox_, sparql = row(target, "kg /queries"), row(target, "oxigraph serve"), row(target, "kg /sparql")
+        if kg and ox_ and ox_.rps:
+            out.append((f"{target}: /queries ≥ 1.0× oxigraph serve", f"{kg.rps:,.0f} vs {ox_.rps:,.0f} req/s "
+                        f"({kg.rps / ox_.rps:.2f}×)", kg.rps >= ox_.rps))
+        if sparql and ox_ and ox_.rps:
+            out.append((f"{target}: /sparql ≥ 0.7× oxigraph serve, 0 failed",
+                        f"{sparql.rps:,.0f} vs {ox_.rps:,.0f} req/s ({sparql.rps / ox_.rps:.2f}×), "
+                        f"{sparql.errors} failed", sparql.rps >= 0.7 * ox_.rps and sparql.errors == 0))
+    seconds = facts[size].get("kg_build_s")
+    limit = {"1m": 60, "10m": 600}.get(size)
+    out.append(("kg build --content" + (f" < {limit} s" if limit else ""),
+                f"{seconds} s" if seconds is not None else facts[size].get("build", "not run"),
+                (seconds < limit) if (seconds is not None and limit) else (False if seconds is None else None)))
+    rss = facts[size].get("rss_mib", {}).get("kg serve")
+    if rss:
+        out.append(("kg serve resident memory < 1 GiB" + (" (target at 1m)" if size != "1m" else ""),
+                    f"{rss:,.0f} MiB", rss < 1024 if size == "1m" else None))
+    return out
+
+
+def write_doc(path: Path, report: str) -> None:
+    """Put the report between the bench-run markers of a Markdown file (appended, with markers, if absent)."""
+    section = f"{DOC_START}\n{report.rstrip()}\n{DOC_END}"
+    text = path.read_text() if path.exists() else ""
+    if DOC_START in text and DOC_END in text:
+        text = text[:text.index(DOC_START)] + section + text[text.index(DOC_END) + len(DOC_END):]
+    else:
+        text = (text.rstrip() + "\n\n" if text else "") + "## The latest run of bench/run.py\n\n" + section + "\n"
+    path.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -462,7 +608,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=5, help="seconds of load per target (default 5)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, help="threads per worker (default: the settings' default)")
+    parser.add_argument("--allow-load", action="store_true",
+                        help=f"run even when the load average is above {MAX_LOAD} (smoke runs: not a result)")
+    parser.add_argument("--direct-build", action="store_true",
+                        help="write the build directly instead of running kg build --content")
+    parser.add_argument("--build-timeout", type=float, default=1800, help="seconds kg build --content may take")
+    parser.add_argument("--doc", type=Path, help="write the report into this Markdown file (docs/performance.md), "
+                                                 "between its bench-run markers")
     parser.add_argument("--rdflib-max", type=int, default=1_000_000, help="largest size rdflib-endpoint serves")
     parser.add_argument("--scan-max", type=int, default=10_000_000, help="largest size for the SPARQL scan timing")
     parser.add_argument("--skip", default="", help="comma-separated targets to leave out, e.g. 'publication list'")
@@ -475,12 +628,19 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     SKIP.update(t.strip() for t in args.skip.split(",") if t.strip())
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    busy = float(load.split()[0]) > MAX_LOAD
+    if busy and not args.allow_load:
+        print(f"refusing to run: load average {load} (1 minute above {MAX_LOAD}); figures from a busy machine "
+              "are not figures. Wait for a quiet machine, or pass --allow-load for a smoke run.", file=sys.stderr)
+        return 2
     results: list[Result] = []
     facts: dict = {}
     for size in args.sizes.split(","):
         run_size(size.strip(), args, args.workdir, results, facts)
-    report = table(results, facts, load)
+    report = table(results, facts, load, overridden=busy)
     print(report)
+    if args.doc:
+        write_doc(args.doc, report)
     if args.out:
         args.out.write_text(report)
         args.out.with_suffix(".json").write_text(json.dumps({"results": [r.__dict__ for r in results],

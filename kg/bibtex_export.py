@@ -17,21 +17,23 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-def bibtex_entries(store: GraphStore) -> list[Entry]:
-    """One entry per paper, keyed by its source bib key when it has one, else by its slug."""
+def bibtex_entries(store: GraphStore, *, authors: str = "paper-authors",
+                   bibliography: str = "bibliography") -> list[Entry]:
+    """One entry per paper, keyed by its source bib key when it has one, else by its slug; the named queries
+    give the papers (every paper by default; the web pages pass the owner's)."""
     queries, base = load_queries(), store.meta.base
-    authors: dict[str, list[str]] = defaultdict(list)
-    for row in run(store, queries["paper-authors"], {}, base):
-        name = _value(row["name"]) or ""
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in run(store, queries[authors], {}, base):
+        name = _value(row.get("name")) or ""
         is_org = _value(row.get("isOrganization")) == "true"
-        authors[_value(row["_paper"])].append("{" + name + "}" if is_org else _bib_name(name))
+        names[_value(row.get("_paper") or row.get("paper"))].append("{" + name + "}" if is_org else _bib_name(name))
     papers: dict[str, dict] = {}
-    for row in run(store, queries["bibliography"], {}, base):
+    for row in run(store, queries[bibliography], {}, base):
         iri = _value(row["paper"])
         paper = papers.setdefault(iri, {"row": row, "ids": {}})
         if row.get("identifier") is not None:
             paper["ids"][_value(row["scheme"])] = _value(row["identifier"])
-    return [_entry(iri, p["row"], p["ids"], authors.get(iri, [])) for iri, p in papers.items()]
+    return [_entry(iri, p["row"], p["ids"], names.get(iri, [])) for iri, p in papers.items()]
 
 
 def _bib_name(name: str) -> str:

@@ -26,8 +26,12 @@ socket fails (and so do io_uring and system calls of another ABI), so a SERVICE 
 not fetch anything. Where the filter cannot be installed the child refuses every query (SandboxError, a 500 that
 says why) instead of running it unfiltered.
 
+A query that finds every slot taken waits in a bounded queue (`queue` places, setting sparql_queue) for at most
+`wait` seconds (setting sparql_wait): a burst of clients is served in turn instead of refused. The queue is
+bounded so that waiting queries never take the worker's last thread (web pages keep one).
+
 Statuses (docs/limits.md): past the time limit 503, as Fuseki answers a timed-out query; past the memory bound 503;
-every slot taken 503 with `Retry-After`; an answer larger than `max_bytes` 400 (ask for less).
+the queue full, or the wait limit passed, 503 with `Retry-After`; an answer larger than `max_bytes` 400.
 """
 
 from __future__ import annotations
@@ -66,7 +70,8 @@ _QUERY_FAILURES = (OSError, RuntimeError, ValueError, SyntaxError, TypeError)
 
 @dataclass
 class Busy(QueryError):
-    """Every query slot of this worker is taken: 503, come back after `retry_after` seconds."""
+    """Every query slot of this worker is taken and the queue is full or the wait ran out: 503, come back after
+    `retry_after` seconds."""
 
     retry_after: int = RETRY_AFTER
 
@@ -79,14 +84,22 @@ class Limits:
     slots: int = 8
     max_bytes: int = MAX_BYTES
     memory: int = MEMORY
+    queue: int = 0  # queries that may wait for a slot
+    wait: float = 0.0  # seconds one may wait
 
     @classmethod
     def from_settings(cls, settings: Any) -> "Limits":
-        """The limits the settings name: query_timeout; max_concurrent_queries, but never more than the worker's
-        threads less one, so that a thread is always left for pages however many queries arrive at once."""
+        """The limits the settings name: query_timeout; max_concurrent_queries and sparql_queue, but running and
+        waiting queries never take more than the worker's threads less one, so a thread is always left for pages
+        however many queries arrive at once; sparql_wait."""
         threads = getattr(settings, "threads", 0) or 0
         slots = settings.max_concurrent_queries if threads <= 1 else min(settings.max_concurrent_queries, threads - 1)
-        return cls(timeout=settings.query_timeout, slots=max(1, slots))
+        slots = max(1, slots)
+        queue = getattr(settings, "sparql_queue", 0)
+        if threads > 1:
+            queue = min(queue, max(0, threads - 1 - slots))
+        return cls(timeout=settings.query_timeout, slots=slots, queue=queue,
+                   wait=getattr(settings, "sparql_wait", 0.0))
 
 
 SANDBOX_MISSING = ("the query process could not install its network filter (seccomp, Linux on x86-64 or arm64): "
@@ -165,24 +178,44 @@ class QueryPool:
         self._slots = threading.BoundedSemaphore(max(1, limits.slots))
         self._lock = threading.Lock()
         self._idle: list[_Child] = []
+        self._waiting = 0  # queries queued for a slot now
 
     @property
     def timeout(self) -> float:
         return self.limits.timeout
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(*args) in a pool child, its return value pickled back; Busy when every slot is taken.
+        """fn(*args) in a pool child, its return value pickled back; queued while every slot is taken, Busy when
+        the queue is full or the wait runs out.
 
         fn and args are pickled (fn by reference: a module-level function); a GraphStore among args is passed as
         the child's own copy of it, brought up to date first.
         """
-        if not self._slots.acquire(blocking=False):
-            raise Busy(f"too many queries are running ({self.limits.slots} at once per worker, setting "
-                       "max_concurrent_queries); try again shortly", 503)
+        self._acquire()
         try:
             return self._run(fn, args)
         finally:
             self._slots.release()
+
+    def _acquire(self) -> None:
+        """Take a slot: at once, else after waiting in the queue; Busy when it is full or the wait runs out."""
+        if self._slots.acquire(blocking=False):
+            return
+        limits = self.limits
+        running = (f"{limits.slots} running at once per worker, setting max_concurrent_queries, and "
+                   f"{limits.queue} waiting, setting sparql_queue")
+        with self._lock:
+            if self._waiting >= limits.queue:
+                raise Busy(f"too many queries are running ({running}); try again shortly", 503)
+            self._waiting += 1
+        try:
+            taken = self._slots.acquire(timeout=limits.wait) if limits.wait > 0 else False
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not taken:
+            raise Busy(f"too many queries are running ({running}): none finished within {limits.wait:g} s "
+                       "(setting sparql_wait); try again shortly", 503)
 
     def _run(self, fn: Callable[..., Any], args: tuple) -> Any:
         stores = [a for a in args if isinstance(a, GraphStore)]

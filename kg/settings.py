@@ -28,7 +28,7 @@ class Settings:
     port: int = _meta(8000, "port kg serve listens on")
     base_iri: str | None = _meta(None, "base of resource IRIs; default: http://{host}:{port}/")
     workers: int = _meta(2, "server worker processes")
-    threads: int = _meta(4, "threads per worker")
+    threads: int = _meta(20, "threads per worker (queued SPARQL queries wait in one; one is always left for pages)")
     endpoint: str | None = _meta(None, "external SPARQL endpoint URL to serve from instead of the embedded store")
     update_endpoint: str | None = _meta(None, "external SPARQL update URL")
     endpoint_user: str | None = _meta(None, "user for the external endpoint")
@@ -37,7 +37,12 @@ class Settings:
     query_timeout: float = _meta(5.0, "seconds a SPARQL query may run")
     result_limit: int = _meta(10000, "rows a SPARQL SELECT may return")
     max_query_bytes: int = _meta(100_000, "largest query or request body accepted")
-    max_concurrent_queries: int = _meta(8, "arbitrary SPARQL queries at once per worker before 503 (at most threads - 1)")
+    max_concurrent_queries: int = _meta(3, "arbitrary SPARQL queries running at once per worker (at most threads - 1)")
+    sparql_queue: int = _meta(16, "SPARQL queries waiting for a running slot per worker before 503 (at most threads - 1 - running)")
+    sparql_wait: float = _meta(10.0, "seconds a queued SPARQL query may wait for a slot before 503 + Retry-After")
+    render_cache_bytes: int = _meta(64 * 1024 * 1024, "bytes of rendered answers kept per worker, per build (0: off)")
+    page_size: int = _meta(100, "items per page of a list (?page=N)")
+    sitemap_urls: int = _meta(50_000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
 
     @property
@@ -99,3 +104,8 @@ def _validate(s: Settings) -> None:
         raise KGError(f"setting content: {s.content} is not a folder")
     if s.query_timeout <= 0 or s.result_limit <= 0:
         raise KGError("settings query_timeout and result_limit must be positive")
+    if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0:
+        raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait and render_cache_bytes "
+                      "(>= 0) are out of range")
+    if not 1 <= s.page_size <= 10_000 or not 1 <= s.sitemap_urls <= 50_000:
+        raise KGError("settings page_size (1-10000) and sitemap_urls (1-50000) are out of range")

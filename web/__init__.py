@@ -28,10 +28,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.sort_keys = False
 
-    from web import errors, guard, identifiers, resources, site, sparql, named_queries, pages
+    from web import errors, guard, identifiers, resources, site, sparql, named_queries, pages, render
 
     errors.register(app)
     guard.register(app)  # request limits, the busy answer, security headers
     for module in (pages, resources, sparql, named_queries, site, identifiers):
         app.register_blueprint(module.bp)
+    render.install(app)  # outermost: a kept answer is served before anything else runs
     return app

@@ -40,10 +40,11 @@ SELECT ?r ?p ?o ?g ?name WHERE {{
   OPTIONAL {{ ?o <{NAME}> ?name }}
 }}"""
 
+# The owned nodes (and, below, the incoming role nodes) are found in a sub-SELECT first: written as one group,
+# Oxigraph evaluated the OPTIONALs before the FILTER, 3-10 times slower for the same rows (10k triples, in memory).
 Q_OWNED = f"""
 SELECT ?r ?n ?p ?o ?g ?name WHERE {{
-  ?r ?link ?n .
-  FILTER {_OWNED}
+  {{ SELECT DISTINCT ?r ?n WHERE {{ ?r ?link ?n . FILTER {_OWNED} }} }}
   GRAPH ?g {{ ?n ?p ?o }}
   OPTIONAL {{ ?o <{NAME}> ?name }}
 }}"""
@@ -59,11 +60,13 @@ SELECT ?r ?s ?p ?g ?name ?date WHERE {{
 # person's papers (through their `#author-N` entries).
 Q_IN_ROLES = f"""
 SELECT ?r ?n ?p ?holder ?hp ?g ?name ?roleName ?start ?end ?position ?date WHERE {{
-  GRAPH ?g {{ ?n ?p ?r }}
-  ?holder ?hp ?n .
-  FILTER (isBlank(?n) || STRSTARTS(STR(?n), CONCAT(STR(?holder), "#"))
-          || EXISTS {{ ?n a ?roleType . VALUES ?roleType {{ {_ROLE_VALUES} }} }})
-  FILTER (?hp != <{RDF_TYPE}>)
+  {{ SELECT DISTINCT ?r ?n ?p ?g ?holder ?hp WHERE {{
+    GRAPH ?g {{ ?n ?p ?r }}
+    ?holder ?hp ?n .
+    FILTER (?hp != <{RDF_TYPE}>)
+    FILTER (isBlank(?n) || STRSTARTS(STR(?n), CONCAT(STR(?holder), "#"))
+            || EXISTS {{ ?n a ?roleType . VALUES ?roleType {{ {_ROLE_VALUES} }} }})
+  }} }}
   OPTIONAL {{ ?holder <{NAME}> ?name }}
   OPTIONAL {{ ?n <{S}roleName> ?roleName }}
   OPTIONAL {{ ?n <{S}startDate> ?start }}

@@ -16,9 +16,11 @@ from flask import Blueprint, make_response, render_template, request
 
 from kg.errors import BadParameter, ResourceNotFound
 from kg.queries import describe, load_queries, run, run_to
-from web.cache import app_base, app_store, stamp
+from web.cache import app_base, app_settings, app_store, stamp
+from web import i18n
 from web.i18n import current_language
 from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable, split_suffix
+from web.resources import page_number, pager
 from web.sparql import cell
 
 bp = Blueprint("named_queries", __name__)
@@ -80,25 +82,37 @@ def named_query(name: str):
         return not_acceptable(RESULT_OFFERS, f"/queries/{stem}")
     if query is None:
         raise ResourceNotFound("named query", stem)
-    values = {key: value for key, value in request.args.items(multi=False)}
-    for key in request.args:
+    # `lang` chooses the interface language (web.i18n) and `page` the page of the HTML table, unless the query
+    # itself takes a parameter of that name
+    interface = {name for name in (i18n.PARAM, "page") if query.param(name) is None}
+    values = {key: value for key, value in request.args.items(multi=False) if key not in interface}
+    for key in values:
         if len(request.args.getlist(key)) > 1:
             raise BadParameter(key, "given more than once")
     store, base = app_store(), app_base()
     path = f"/queries/{stem}"
     qs = ("?" + urlencode(values)) if values else ""
     links = [(url + qs, o) for url, o in alternates(path, RESULT_OFFERS, offer)]
+    number = 1
     if offer.key == "html":
         rows = run(store, query, values, base)
         columns = list(dict.fromkeys(k for row in rows for k in row if not k.startswith("_")))
-        table = [[cell(row.get(c), base) for c in columns] for row in rows]
+        number = page_number() if "page" in interface else 1
+        page = pager(path, len(rows), number, app_settings().page_size, values)
+        shown = rows[page.offset:page.offset + app_settings().page_size]
+        table = [[cell(row.get(c), base) for c in columns] for row in shown]
         body = render_template("query.html", query=_catalogue_entry(stem, query), sparql=query.sparql,
-                               values=values, columns=columns, rows=table,
+                               values=values, columns=columns, rows=table, pager=page, total=len(rows),
                                alternates=[(url + qs, o) for url, o in alternates(path, RESULT_OFFERS, HTML)],
                                editor="/sparql?" + urlencode({"query": query.sparql}))
     else:
         body = run_to(store, query, values, base, offer.media_type)
     version, _ = stamp()
     version += f"-{dt.date.today().isoformat()}" + ("-" + current_language() if offer.key == "html" else "")
-    return finish(make_response(body), offer=offer, version=version,
-                  negotiated=suffix is None, links=links)
+    response = finish(make_response(body), offer=offer, version=f"{version}-p{number}",
+                      negotiated=suffix is None, links=links)
+    if offer.key == "html" and page.links():
+        neighbours = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in page.links())
+        response.headers["Link"] = f"{response.headers['Link']}, {neighbours}" if response.headers.get("Link") \
+            else neighbours
+    return response

@@ -5,8 +5,10 @@ documents, its schema.org JSON-LD and, for a paper, Google Scholar's citation ta
 kg.formats (its statements, its own role and authorship nodes, the names of what it links to). Old IRIs listed
 in the build's ledger answer 301 to the current one. Everything is computed once per data version.
 
-Lists (`/people`, `/organizations`, ... for each kind with a plural, except `/papers`, which the pages module
-serves) answer as HTML or as a schema.org ItemList in JSON-LD; `list_jsonld(kind)` gives the latter to others.
+Lists (`/people`, `/organizations`, ... for each kind with a plural; every paper of the graph is `/papers/all`,
+since `/papers` is the owner's publications, which the pages module serves) answer as HTML or as a schema.org
+ItemList in JSON-LD, a page of `page_size` items at a time (`?page=N`, with `rel="prev"`/`rel="next"` in the
+page's head and in the Link header); `list_jsonld(kind)` gives the whole list to others.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-from flask import Blueprint, make_response, redirect, render_template
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from kg import iris
-from kg.errors import ResourceNotFound
+from kg.errors import BadParameter, ResourceNotFound
 from kg.formats import PREFIXES, serialize_triples
 from kg.queries import load_queries, run
 from web import jsonld
 from web.prose import latex_to_html
-from web.cache import app_base, app_store, cached, stamp
+from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.i18n import current_language
 from web.describe import Describer, ResourceView, type_label
 from web.negotiation import (HTML, RESOURCE_OFFERS, Offer, alternates, choose, error_as, finish,
@@ -35,7 +37,7 @@ bp = Blueprint("resources", __name__)
 
 JSONLD_LIST = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
 LIST_OFFERS: tuple[Offer, ...] = (HTML, JSONLD_LIST)
-PAGES_OWN_LISTS = {"paper"}  # /papers is the publications page (web.pages)
+LIST_PATHS = {"paper": "papers/all"}  # /papers is the owner's publications page (web.pages)
 
 
 # ---------------------------------------------------------------- template helpers
@@ -234,42 +236,107 @@ def list_items(kind: str) -> list[ListItem]:
     return cached(("list", kind), compute)
 
 
-def list_jsonld(kind: str, items: list[ListItem] | None = None) -> dict:
-    """A schema.org ItemList of the resources of a kind (the `.jsonld` twin of a list page)."""
+def list_jsonld(kind: str, items: list[ListItem] | None = None, *, offset: int = 0,
+                total: int | None = None) -> dict:
+    """A schema.org ItemList of the resources of a kind (the `.jsonld` twin of a list page); for one page of
+    it, the items from `offset` of `total`, positions counted in the whole list."""
     spec = iris.KINDS[kind]
     items = list_items(kind) if items is None else items
-    return jsonld.item_list(spec.label, f"{app_base()}{spec.plural}",
+    data = jsonld.item_list(spec.label, f"{app_base()}{list_path(kind)[1:]}",
                             [(i.iri, i.name, jsonld.KIND_TYPES.get(kind, "Thing")) for i in items])
+    for element in data["itemListElement"]:
+        element["position"] += offset
+    data["numberOfItems"] = len(items) if total is None else total
+    return data
+
+
+def list_path(kind: str) -> str:
+    """The path of a kind's list page ("/people"; "/papers/all")."""
+    return "/" + LIST_PATHS.get(kind, iris.KINDS[kind].plural)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list: its number, the number of pages, the items' offset, and the neighbours' URLs."""
+
+    number: int
+    pages: int
+    offset: int
+    total: int
+    prev: str | None
+    next: str | None
+
+    def links(self) -> list[tuple[str, str]]:
+        """(URL, rel) of the neighbouring pages."""
+        return [(url, rel) for url, rel in ((self.prev, "prev"), (self.next, "next")) if url]
+
+
+def page_number() -> int:
+    """The `page` parameter (1 when absent); 400 naming it when it is not a positive integer."""
+    raw = request.args.get("page", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        raise BadParameter("page", f"{raw!r} is not a page number (1, 2, ...)")
+    return int(raw)
+
+
+def pager(path: str, total: int, number: int, size: int, params: dict[str, str] | None = None) -> Pager:
+    """Page `number` of a list of `total` items, `size` a page, its links keeping `params`; 404 past the last
+    page (an empty list has one)."""
+    pages = max(1, -(-total // size))
+    if number > pages:
+        raise ResourceNotFound("page", f"{path}?page={number} (the list has {pages})")
+
+    def url(n: int) -> str:
+        query = urlencode({**(params or {}), **({"page": str(n)} if n > 1 else {})})
+        return f"{path}?{query}" if query else path
+    return Pager(number, pages, (number - 1) * size, total, url(number - 1) if number > 1 else None,
+                 url(number + 1) if number < pages else None)
 
 
 def list_page(kind: str, suffix: str | None = None):
-    """A list of a kind as HTML or JSON-LD (by suffix or Accept)."""
+    """One page of a list of a kind as HTML or JSON-LD (by suffix or Accept)."""
     spec = iris.KINDS[kind]
-    path = f"/{spec.plural}"
+    path = list_path(kind)
     offer = choose(LIST_OFFERS, suffix)
     if offer is None:
         return not_acceptable(LIST_OFFERS, path)
+    everything = list_items(kind)
+    size = app_settings().page_size
+    number = page_number()
+    page = pager(path + (f".{suffix}" if suffix else ""), len(everything), number, size)
+    items = everything[page.offset:page.offset + size]
+    data = list_jsonld(kind, items, offset=page.offset, total=len(everything))
     if offer.key == "html":
-        body = render_template("list.html", kind=spec, items=list_items(kind),
-                               alternates=alternates(path, LIST_OFFERS, HTML),
-                               jsonld=jsonld.script_tag(list_jsonld(kind)))
+        body = render_template("list.html", kind=spec, items=items, pager=page,
+                               alternates=alternates(path, LIST_OFFERS, HTML), jsonld=jsonld.script_tag(data))
     else:
-        body = json.dumps(list_jsonld(kind), ensure_ascii=False, indent=1)
+        body = json.dumps(data, ensure_ascii=False, indent=1)
     version, built_at = stamp()
     if offer.key == "html":
         version += "-" + current_language()
-    return finish(make_response(body), offer=offer, version=version, built_at=built_at,
-                  negotiated=suffix is None, links=alternates(path, LIST_OFFERS, offer),
-                  location=f"{path}.{offer.suffix}")
+    qs = f"?page={number}" if number > 1 else ""
+    response = finish(make_response(body), offer=offer, version=f"{version}-p{number}", built_at=built_at,
+                      negotiated=suffix is None, links=[(u + qs, o) for u, o in alternates(path, LIST_OFFERS, offer)],
+                      location=f"{path}.{offer.suffix}{qs}")
+    neighbours = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in page.links())
+    if neighbours:
+        current = response.headers.get("Link")
+        response.headers["Link"] = f"{current}, {neighbours}" if current else neighbours
+    return response
 
 
 def _register_lists() -> None:
     """One route pair per kind with a list page (the KINDS table decides)."""
     for kind in iris.KINDS.values():
-        if not kind.plural or kind.name in PAGES_OWN_LISTS:
+        if not kind.plural:
             continue
-        bp.add_url_rule(f"/{kind.plural}", f"list_{kind.name}", _list_view(kind.name, None))
-        bp.add_url_rule(f"/{kind.plural}.jsonld", f"list_{kind.name}_jsonld", _list_view(kind.name, "jsonld"))
+        path = list_path(kind.name)
+        bp.add_url_rule(path, f"list_{kind.name}", _list_view(kind.name, None))
+        for offer in LIST_OFFERS:  # /people.html too: the Link header of /people.jsonld names it
+            bp.add_url_rule(f"{path}.{offer.suffix}", f"list_{kind.name}_{offer.suffix}",
+                            _list_view(kind.name, offer.suffix))
 
 
 def _list_view(kind: str, suffix: str | None):
@@ -281,5 +348,5 @@ def _list_view(kind: str, suffix: str | None):
 
 _register_lists()
 
-__all__ = ["bp", "list_jsonld", "list_items", "resource_view", "resource_jsonld", "profile_page_jsonld",
-           "ListItem"]
+__all__ = ["bp", "list_jsonld", "list_items", "list_path", "resource_view", "resource_jsonld",
+           "profile_page_jsonld", "ListItem", "Pager", "pager"]

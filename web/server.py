@@ -8,8 +8,9 @@ from kg.settings import Settings
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, app=None):
         self.settings = settings
+        self.app = app  # another WSGI app under the same settings (bench/floor.py), else the site
         super().__init__()
 
     def load_config(self) -> None:
@@ -29,11 +30,13 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        if self.app is not None:
+            return self.app
         from web import create_app
 
         return create_app(self.settings)
 
 
-def run(settings: Settings) -> None:
-    """Serve until interrupted."""
-    _Gunicorn(settings).run()
+def run(settings: Settings, app=None) -> None:
+    """Serve the site (or another WSGI app, under the very same server settings) until interrupted."""
+    _Gunicorn(settings, app).run()

@@ -17,8 +17,9 @@ from kg.export import export_bytes
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
 from kg.queries import owner_of
 from kg.vocab import DCTERMS, FOAF, VOID
-from web.cache import app_base, app_store, cached, stamp
+from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.describe import resource_iris
+from web.resources import list_path
 from web.negotiation import RDF_OFFERS, Offer, choose, finish, format_offer, not_acceptable, split_suffix
 from web.sparql import graph_sizes
 
@@ -48,22 +49,59 @@ def export(suffix: str):
 def page_urls() -> list[str]:
     """Every HTML page worth crawling: home, lists, named queries, the editor, and every resource."""
     base = app_base()
-    lists = [f"{base}{k.plural}" for k in iris.KINDS.values() if k.plural]
+    lists = [base + list_path(k.name)[1:] for k in iris.KINDS.values() if k.plural] + [f"{base}papers"]
     return [base, *lists, f"{base}queries", f"{base}sparql", *resource_iris(app_store(), base)]
+
+
+def _sitemap_urls() -> list[str]:
+    """The sitemap's URLs, once per data version."""
+    return cached("sitemap-urls", page_urls)
+
+
+def _urlset(urls: list[str]) -> bytes:
+    modified = (app_store().meta.built_at or "")[:10]
+    lastmod = f"<lastmod>{escape(modified)}</lastmod>" if modified else ""
+    entries = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n").encode()
+
+
+def _sitemap_index(files: int) -> bytes:
+    base, modified = app_base(), (app_store().meta.built_at or "")[:10]
+    lastmod = f"<lastmod>{escape(modified)}</lastmod>" if modified else ""
+    entries = "".join(f"<sitemap><loc>{escape(base)}sitemap-{n}.xml</loc>{lastmod}</sitemap>\n"
+                      for n in range(1, files + 1))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</sitemapindex>\n"
+            ).encode()
+
+
+def _xml(body: bytes):
+    version, built_at = stamp()
+    return finish(make_response(body), offer=XML, version=version, built_at=built_at, negotiated=False,
+                  max_age=3600)
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """Every HTML page, with the build date as lastmod."""
-    def build() -> bytes:
-        modified = (app_store().meta.built_at or "")[:10]
-        lastmod = f"<lastmod>{escape(modified)}</lastmod>" if modified else ""
-        urls = "".join(f"<url><loc>{escape(url)}</loc>{lastmod}</url>\n" for url in page_urls())
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
-    version, built_at = stamp()
-    return finish(make_response(cached("sitemap", build)), offer=XML, version=version, built_at=built_at,
-                  negotiated=False, max_age=3600)
+    """Every HTML page, with the build date as lastmod; past `sitemap_urls` URLs (the protocol allows 50,000 per
+    file), a sitemap index naming `/sitemap-1.xml`, `/sitemap-2.xml`, ..."""
+    per_file = app_settings().sitemap_urls
+    urls = _sitemap_urls()
+    if len(urls) <= per_file:
+        return _xml(cached("sitemap", lambda: _urlset(urls)))
+    return _xml(cached("sitemap-index", lambda: _sitemap_index(-(-len(urls) // per_file))))
+
+
+@bp.get("/sitemap-<int:number>.xml")
+def sitemap_file(number: int):
+    """The number-th file of a split sitemap (1-based)."""
+    per_file = app_settings().sitemap_urls
+    urls = _sitemap_urls()
+    if not 1 <= number <= max(1, -(-len(urls) // per_file)):
+        raise ResourceNotFound("page", f"sitemap-{number}.xml")
+    start = (number - 1) * per_file
+    return _xml(cached(("sitemap", number), lambda: _urlset(urls[start:start + per_file])))
 
 
 @bp.get("/robots.txt")

@@ -124,7 +124,8 @@ class RoleView:
 
 
 def _parents() -> dict[str, str]:
-    return {val(r, "_organization") or "": val(r, "parentName") or "" for r in rows("organization-parents")
+    """Organization -> parent name, for the organizations the owner has a role in (a bounded query)."""
+    return {val(r, "organization") or "": val(r, "parentName") or "" for r in rows("owner-organization-parents")
             if val(r, "parentName")}
 
 
@@ -199,10 +200,10 @@ class SectionView:
     lang: str | None
 
 
-def link_table() -> dict[str, str]:
-    """Normalized web address -> page of the entity that has it (for links in the prose)."""
+def link_table(version: VersionView) -> dict[str, str]:
+    """Normalized web address -> page of an entity the version mentions (for links in its prose)."""
     table: dict[str, str] = {}
-    for r in rows("linked-entities"):
+    for r in rows("version-linked-entities", version=version.iri):
         path = href(val(r, "entity"))
         url = val(r, "url")
         if path and url:
@@ -214,7 +215,7 @@ def section_views(version: VersionView | None) -> list[SectionView]:
     """The sections of a homepage version, rendered with links into the graph."""
     if version is None:
         return []
-    resolver = prose.link_resolver(link_table())
+    resolver = prose.link_resolver(link_table(version))
     site_url = app_settings().site_url
     out = []
     for r in rows("homepage-sections", version=version.iri):
@@ -262,8 +263,9 @@ class HomeView:
 
 
 def project_views(owner: str | None) -> list[ProjectView]:
+    """The owner's projects (those with the owner as a member, else those of the owner's own sources)."""
     grouped: dict[str, dict] = {}
-    for r in rows("projects"):
+    for r in rows("owner-projects"):
         iri = val(r, "project") or ""
         p = grouped.setdefault(iri, {"name": val(r, "name") or slug_of(iri) or iri, "url": link(val(r, "url")),
                                      "repository": link(val(r, "repository")),
@@ -371,12 +373,12 @@ class PaperView:
 
 
 def paper_list(lang: str) -> list[PaperView]:
-    """Every paper in the order of `publications-by-year`, with details (`publications`) and authors."""
+    """The owner's publications (`owner-publications`, newest first), with their authors and BibTeX entries."""
     del lang  # titles and abstracts are shown in the language they are written in
     owner = rows("owner-profile")
     owner_iri = val(owner[0], "owner") if owner else None
     details: dict[str, PaperView] = {}
-    for r in rows("publications"):
+    for r in rows("owner-publications"):
         iri = val(r, "paper") or ""
         p = details.get(iri)
         if p is None:
@@ -393,8 +395,8 @@ def paper_list(lang: str) -> list[PaperView]:
         if topic and all(t.slug != slug_of(topic) or t.code != (val(r, "topicCode") or "") for t in p.topics):
             p.topics.append(TopicView(val(r, "topicCode") or val(r, "topicName") or slug_of(topic) or "",
                                       val(r, "topicName") or "", slug_of(topic), href(topic)))
-    for r in rows("paper-authors"):
-        p = details.get(val(r, "_paper") or "")
+    for r in rows("owner-paper-authors"):
+        p = details.get(val(r, "paper") or "")
         if p is None:
             continue
         author = val(r, "author")
@@ -403,20 +405,17 @@ def paper_list(lang: str) -> list[PaperView]:
     entries = bibtex_by_key()
     for p in details.values():
         p.bibtex = entries.get(p.bibkey or "")
-    order = [val(r, "paper") for r in rows("publications-by-year")]
-    ordered = [details[i] for i in dict.fromkeys(order) if i in details]
-    ordered += [p for i, p in details.items() if i not in set(order)]
-    return ordered
+    return list(details.values())  # in the query's order: newest first, then by title
 
 
 def bibtex_by_key() -> dict[str, str]:
-    """Each paper's BibTeX entry as text, by key (kg.bibtex_export, the same entries `kg export` writes)."""
+    """Each of the owner's papers' BibTeX entry as text, by key (kg.bibtex_export, as `kg export` writes them)."""
     import bibtexparser
 
     from kg.bibtex_export import bibtex_entries
 
-    return {entry.key: bibtexparser.write_string(bibtexparser.Library([entry])).strip()
-            for entry in bibtex_entries(app_store())}
+    entries = bibtex_entries(app_store(), authors="owner-paper-authors", bibliography="owner-bibliography")
+    return {entry.key: bibtexparser.write_string(bibtexparser.Library([entry])).strip() for entry in entries}
 
 
 def papers_bibtex(view: PapersView) -> str:
@@ -442,12 +441,10 @@ class PapersView:
 
 def papers_view(lang: str, topic: str | None, coauthor: str | None) -> PapersView:
     papers = paper_list(lang)
-    keep = {p.iri for p in papers}
-    if topic:
-        keep &= {val(r, "paper") for r in rows("papers-on-topic", topic=f"topic/{topic}")}
-    if coauthor:
-        keep &= {val(r, "paper") for r in rows("person-papers", person=f"person/{coauthor}")}
-    shown = [p for p in papers if p.iri in keep]
+    author_path = f"/id/person/{coauthor}"
+    shown = [p for p in papers if (not topic or any(t.slug == topic and t.href == f"/id/topic/{topic}"
+                                                    for t in p.topics))
+             and (not coauthor or any(a.href == author_path for a in p.authors))]
     years: dict[int | None, list[PaperView]] = defaultdict(list)
     for p in shown:
         years[p.year].append(p)
@@ -693,6 +690,8 @@ class QualityView:
     truncated: list[dict]
     name_only: list[dict]
     report_found: bool
+    truncated_count: int = 0  # the lists above hold at most a page of these (page_size); the rest is a link away
+    name_only_count: int = 0
 
 
 def quality_view(lang: str) -> QualityView:
@@ -719,4 +718,6 @@ def quality_view(lang: str) -> QualityView:
     name_only = [{"name": val(r, "name") or slug_of(val(r, "person")) or "?", "href": href(val(r, "person")),
                   "papers": int(val(r, "papers") or 0)} for r in rows("people-known-only-by-name")]
     warnings = [str(w) for w in report.get("warnings", [])] if isinstance(report, dict) else []
-    return QualityView(warnings, problems, truncated, name_only, raw is not None)
+    size = app_settings().page_size
+    return QualityView(warnings, problems, truncated[:size], name_only[:size], raw is not None,
+                       len(truncated), len(name_only))

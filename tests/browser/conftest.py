@@ -97,8 +97,15 @@ class Site:
         self.wait_loaded()
         return self.visit()
 
-    def wait_loaded(self) -> None:
+    def wait_loaded(self, leaving=None) -> None:
+        """Wait until the page is loaded; after a click that navigates, pass the old page's <html> element as
+        `leaving`: the old page is "complete" too until the new one replaces it (kept answers come fast)."""
         deadline = time.time() + 30
+        if leaving is not None:
+            from selenium.webdriver.support import expected_conditions
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(leaving))
         while self.driver.execute_script("return document.readyState") != "complete":
             if time.time() > deadline:
                 raise AssertionError("page did not finish loading")

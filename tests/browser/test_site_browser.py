@@ -75,8 +75,9 @@ def test_follow_a_coauthor_then_a_paper(site, live_server):
     target = live_server + node.get_dom_attribute("href").lstrip("/")
     name = node.get_attribute("aria-label").split(":")[0]
     site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", node)
+    page = site.driver.find_element("tag name", "html")
     node.click()
-    site.wait_loaded()
+    site.wait_loaded(leaving=page)
     assert site.driver.current_url == target and "/id/person/" in target
     assert name in css(site.driver, "h1")[0].text
     visit = site.visit()
@@ -85,8 +86,9 @@ def test_follow_a_coauthor_then_a_paper(site, live_server):
     paper_link = next(a for a in css(site.driver, "main a") if "/id/paper/" in (a.get_attribute("href") or ""))
     paper = paper_link.get_attribute("href")
     site.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", paper_link)
+    page = site.driver.find_element("tag name", "html")
     paper_link.click()
-    site.wait_loaded()
+    site.wait_loaded(leaving=page)
     assert site.driver.current_url.split("#")[0] == paper
     assert css(site.driver, "h1")[0].text
     assert_clean(site.visit(), live_server)
@@ -114,8 +116,9 @@ def test_filter_by_coauthor(site, live_server, store):
     from selenium.webdriver.support.ui import Select
 
     Select(css(site.driver, "#filter-coauthor")[0]).select_by_value(slug)
+    page = site.driver.find_element("tag name", "html")
     css(site.driver, "#papers-filter button[type=submit]")[0].click()
-    site.wait_loaded()
+    site.wait_loaded(leaving=page)
     assert f"coauthor={slug}" in site.driver.current_url
     assert len(css(site.driver, "li.paper")) == len(papers) >= int(value(coauthor, "papers"))
     assert_clean(site.visit(), live_server)

@@ -183,7 +183,7 @@ def limited_app(store_dir):
     from web import create_app
 
     settings = load_settings({"store": store_dir, "query_timeout": 0.8, "max_concurrent_queries": 1,
-                              "result_limit": 1000}, environ={})
+                              "sparql_queue": 0, "result_limit": 1000}, environ={})
     app = create_app(settings, EmbeddedStore(store_dir))
     app.config["TESTING"] = True
     yield app
@@ -302,14 +302,70 @@ def test_a_flood_of_queries_leaves_pages_answering(planted_server):
             assert elapsed < 1.0, f"/{path} took {elapsed:.2f} s"
         answers = [f.result() for f in flood]
     assert {a.status_code for a in answers} == {503}
-    assert any("max_concurrent_queries" in a.text and a.headers.get("Retry-After") for a in answers)
+    assert all("query_timeout" in a.text or ("max_concurrent_queries" in a.text and a.headers.get("Retry-After"))
+               for a in answers)
 
 
 def test_a_thread_is_always_left_for_pages():
     settings = load_settings({"threads": 4, "max_concurrent_queries": 8}, environ={})
     assert Limits.from_settings(settings).slots == 3
-    assert Limits.from_settings(load_settings({"threads": 1}, environ={})).slots == 8
+    assert Limits.from_settings(load_settings({"threads": 1, "max_concurrent_queries": 8}, environ={})).slots == 8
     assert Limits.from_settings(load_settings({"max_concurrent_queries": 2}, environ={})).slots == 2
+
+
+def test_waiting_queries_leave_a_thread_for_pages_too():
+    limits = Limits.from_settings(load_settings({"threads": 6, "max_concurrent_queries": 2, "sparql_queue": 16},
+                                                environ={}))
+    assert (limits.slots, limits.queue) == (2, 3)
+    defaults = Limits.from_settings(load_settings(environ={}))
+    assert defaults.slots + defaults.queue >= 16, "16 clients on one worker must all find a place"
+    assert defaults.slots + defaults.queue <= load_settings(environ={}).threads - 1
+
+
+def test_a_query_waits_in_the_queue_for_a_slot(store):
+    """One slot busy with an expensive query: a cheap one waits for it instead of being refused."""
+    queued = QueryPool(Limits(timeout=0.8, slots=1, queue=1, wait=5.0))
+    try:
+        slow = threading.Thread(target=lambda: pytest.raises(QueryError, queued.run, answer, store, CROSS_COUNT))
+        slow.start()
+        time.sleep(0.3)
+        assert queued.run(answer, store, CHEAP)  # waited ~0.5 s, then ran
+        slow.join()
+    finally:
+        queued.close()
+
+
+def test_past_the_queue_a_query_is_refused_at_once(store):
+    queued = QueryPool(Limits(timeout=0.8, slots=1, queue=1, wait=5.0))
+    try:
+        with ThreadPoolExecutor(2) as executor:
+            slow = executor.submit(queued.run, answer, store, CROSS_COUNT)
+            time.sleep(0.3)
+            waiting = executor.submit(queued.run, answer, store, CHEAP)
+            time.sleep(0.1)
+            start = time.monotonic()
+            with pytest.raises(Busy) as caught:
+                queued.run(answer, store, CHEAP)
+            assert time.monotonic() - start < 0.1 and "sparql_queue" in caught.value.message
+            assert waiting.result()
+            pytest.raises(QueryError, slow.result)
+    finally:
+        queued.close()
+
+
+def test_past_the_wait_limit_a_query_is_refused(store):
+    queued = QueryPool(Limits(timeout=0.8, slots=1, queue=4, wait=0.2))
+    try:
+        slow = threading.Thread(target=lambda: pytest.raises(QueryError, queued.run, answer, store, CROSS_COUNT))
+        slow.start()
+        time.sleep(0.2)
+        start = time.monotonic()
+        with pytest.raises(Busy) as caught:
+            queued.run(answer, store, CHEAP)
+        assert 0.15 < time.monotonic() - start < 0.5 and "sparql_wait" in caught.value.message
+        slow.join()
+    finally:
+        queued.close()
 
 
 @pytest.mark.server
@@ -340,9 +396,12 @@ def test_long_urls_headers_and_bodies_are_refused_by_the_server(planted_server):
 
 @pytest.fixture(scope="module")
 def one_slot_server(store_dir, tmp_path_factory):
-    """One worker, four threads, one query slot, over the bundled build."""
+    """One worker, four threads, one query slot and one place in the queue (waiting a third of the query timeout),
+    over the bundled build."""
     log = tmp_path_factory.mktemp("one-slot") / "serve.log"
     server = start_server(Path(store_dir), log, env={"KG_WORKERS": "1", "KG_MAX_CONCURRENT_QUERIES": "1",
+                                                     "KG_THREADS": "4", "KG_SPARQL_QUEUE": "1",
+                                                     "KG_SPARQL_WAIT": str(LIVE_TIMEOUT / 3),
                                                      "KG_QUERY_TIMEOUT": str(LIVE_TIMEOUT)})
     yield server
     server.stop()
@@ -362,3 +421,52 @@ def test_past_the_concurrency_bound_the_server_answers_503_never_hangs(one_slot_
     assert len(busy) == 3 and all("max_concurrent_queries" in r.text for r in busy)
     assert elapsed < LIVE_TIMEOUT + 2, f"answers took {elapsed:.2f} s"
     assert requests.get(url, params={"query": CHEAP}, timeout=30).status_code == 200
+
+
+@pytest.fixture(scope="module")
+def default_server(store_dir, tmp_path_factory):
+    """`kg serve` with the default workers, threads, slots and queue, over the bundled build."""
+    from kg.settings import Settings
+
+    log = tmp_path_factory.mktemp("defaults") / "serve.log"
+    server = start_server(Path(store_dir), log, env={"KG_THREADS": str(Settings().threads)})
+    yield server
+    server.stop()
+
+
+@pytest.mark.server
+def test_sixteen_clients_at_once_all_get_answers(default_server):
+    """16 clients sending SPARQL queries as fast as they can (more than the running slots of both workers):
+    the queue serves them in turn and no request fails."""
+    url = default_server.url + "sparql"
+    queries = [CHEAP, "ASK { ?s ?p ?o }",
+               "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://schema.org/ScholarlyArticle> }"]
+
+    def client(i: int) -> list:
+        with requests.Session() as session:
+            answers = [session.get(url, params={"query": queries[(i + j) % len(queries)]},
+                                   headers={"Accept": "application/sparql-results+json"}, timeout=60)
+                       for j in range(8)]
+        return [a.status_code if a.status_code == 200 else f"{a.status_code} {a.text}" for a in answers]
+
+    with ThreadPoolExecutor(16) as executor:
+        statuses = [s for found in executor.map(client, range(16)) for s in found]
+    assert len(statuses) == 128 and set(statuses) == {200}, set(statuses)
+
+
+@pytest.mark.server
+def test_a_full_queue_answers_503_at_once(one_slot_server):
+    """One query running and one waiting fill the one-slot server: the next is refused at once, with Retry-After."""
+    url = one_slot_server.url + "sparql"
+    with ThreadPoolExecutor(2) as executor:
+        running = executor.submit(requests.get, url, params={"query": CROSS_COUNT}, timeout=30)
+        time.sleep(0.3)
+        waiting = executor.submit(requests.get, url, params={"query": CHEAP}, timeout=30)
+        time.sleep(0.2)
+        start = time.monotonic()
+        refused = requests.get(url, params={"query": CHEAP}, timeout=30)
+        elapsed = time.monotonic() - start
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+        assert "sparql_queue" in refused.text and elapsed < 0.3, f"refused after {elapsed:.2f} s"
+        assert running.result().status_code == 503
+        assert waiting.result().status_code == 503 and "sparql_wait" in waiting.result().text

@@ -111,3 +111,15 @@ def samples(store) -> dict[str, tuple[str, str | None]]:
                                 {"r": ox.NamedNode(iri)}))
         found[kind] = (iri, rows[0]["name"].value if rows else None)
     return found
+
+
+@pytest.fixture()
+def fresh_store(tmp_path) -> Path:
+    """A mini-profile build of its own, for a test that rebuilds it."""
+    return build_store(tmp_path / "store")
+
+
+@pytest.fixture()
+def builder():
+    """build_store and make_app, for tests that build and serve their own stores."""
+    return build_store, make_app

@@ -1,0 +1,259 @@
+"""Render once per build: a WSGI middleware that keeps the bytes of every answer that is not a SPARQL query.
+
+The graph changes only at a build (or a SPARQL update), so a page, a resource's RDF, a list, a named query's
+results, an export or a picture is a pure function of (data version, path, query string, Accept, interface
+language, today's date). The first GET computes it through Flask as usual; the middleware keeps the status,
+headers (Content-Type, Vary, ETag, Link, security headers, ...) and body, and answers the same request again from
+them without entering Flask: no routing, no template, no negotiation. A conditional request (If-None-Match,
+If-Modified-Since) is answered 304 from the kept ETag and Last-Modified, which the routes derive from the data
+version, the variant and, for HTML, the interface language.
+
+The cache is one per app (so one per worker process), shared by its threads, a least-recently-used map bounded
+in bytes (setting render_cache_bytes). When the store's version changes the whole map is dropped at once: a
+rebuild swaps the cache with the store. Concurrent misses on the same key compute once (the others wait for it),
+so a cold page under load costs one rendering, not one per connection.
+
+Not kept: anything but a 200 to a GET without a body; `/sparql`; an answer that sets a cookie or says
+`no-store`, `no-cache` or `private`; a request with credentials or a query string that is not ASCII (the guard
+fixes those up first); an answer larger than a quarter of the bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Callable, Iterable
+
+from werkzeug.http import parse_etags
+
+from kg.store import GraphStore
+
+NOT_KEPT_PREFIXES = ("/sparql",)
+_LANG_COOKIE = re.compile(r"(?:^|;)\s*lang=([^;]*)")
+_DROPPED_ON_304 = {"content-length", "content-type", "content-encoding", "content-disposition"}
+SINGLE_FLIGHT_WAIT = 60.0  # seconds a request waits for another thread rendering the same answer
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One kept answer: status line, headers and body, with its validators parsed once."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str | None
+    last_modified: dt.datetime | None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class RenderCache:
+    """Rendered answers of one data version, least recently used first out, at most max_bytes in all."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._items: OrderedDict[tuple, Rendered] = OrderedDict()
+        self._bytes = 0
+        self._pending: dict[tuple, threading.Event] = {}
+        self.hits = self.misses = 0
+
+    def _swap_if_new(self, version: str) -> None:
+        if version != self._version:  # a new build: drop every answer of the old one at once
+            self._version, self._items, self._bytes = version, OrderedDict(), 0
+
+    def get(self, version: str, key: tuple) -> Rendered | None:
+        """The kept answer for key on this data version, or None."""
+        with self._lock:
+            self._swap_if_new(version)
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+            return found
+
+    def put(self, version: str, key: tuple, answer: Rendered) -> None:
+        """Keep an answer of this data version (not when it alone would take over a quarter of the bound)."""
+        size = answer.size
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            self._swap_if_new(version)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._items[key] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.size
+
+    def claim(self, key: tuple) -> threading.Event | None:
+        """None when this thread is to render key; otherwise the event that fires once another thread has."""
+        with self._lock:
+            event = self._pending.get(key)
+            if event is None:
+                self._pending[key] = threading.Event()
+            return event
+
+    def release(self, key: tuple) -> None:
+        """Wake the threads waiting for key."""
+        with self._lock:
+            event = self._pending.pop(key, None)
+        if event is not None:
+            event.set()
+
+    @property
+    def size(self) -> int:
+        """Bytes kept now."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def request_key(environ: dict) -> tuple | None:
+    """What an answer may depend on, or None when the request is not one whose answer is kept."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(NOT_KEPT_PREFIXES) or environ.get("HTTP_AUTHORIZATION"):
+        return None
+    if environ.get("CONTENT_LENGTH") not in (None, "", "0") or environ.get("HTTP_TRANSFER_ENCODING"):
+        return None
+    query = environ.get("QUERY_STRING", "")
+    if not query.isascii():
+        return None
+    cookie = _LANG_COOKIE.search(environ.get("HTTP_COOKIE", ""))
+    return (path, query, environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+            cookie.group(1) if cookie else "", dt.date.today().toordinal())
+
+
+def _keepable(status: str, headers: list[tuple[str, str]]) -> bool:
+    if not status.startswith("200"):
+        return False
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "set-cookie":
+            return False
+        if lower == "cache-control" and any(word in value.lower() for word in ("no-store", "no-cache", "private")):
+            return False
+    return True
+
+
+def _validators(headers: Iterable[tuple[str, str]]) -> tuple[str | None, dt.datetime | None]:
+    etag = modified = None
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "etag":
+            etag = value
+        elif lower == "last-modified":
+            try:
+                modified = parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                modified = None
+    return etag, modified
+
+
+def _not_modified(environ: dict, answer: Rendered) -> bool:
+    """Whether a conditional GET may be answered 304 (If-None-Match first, as RFC 9110 §13.2.2 orders)."""
+    none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if none_match is not None:
+        if answer.etag is None:
+            return False
+        tags = parse_etags(none_match)
+        tag = answer.etag.removeprefix("W/").strip('"')
+        return tags.star_tag or tags.contains_weak(tag)
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if since is not None and answer.last_modified is not None:
+        try:
+            return answer.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+class RenderMiddleware:
+    """WSGI: answer from the render cache when it holds the request's answer; otherwise render and keep it."""
+
+    def __init__(self, app: Callable, store: Callable[[], GraphStore], cache: RenderCache):
+        self.app = app
+        self.store = store
+        self.cache = cache
+
+    def __call__(self, environ: dict, start_response: Callable):
+        key = request_key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        try:
+            version = self.store().version()
+        except Exception:  # the store cannot say: let the app answer (and report) as it would
+            return self.app(environ, start_response)
+        answer = self.cache.get(version, key)
+        if answer is None:
+            answer = self._render(environ, key, version)
+            if answer is None:
+                return self.app(environ, start_response)
+        return self._reply(environ, start_response, answer)
+
+    def _render(self, environ: dict, key: tuple, version: str) -> Rendered | None:
+        """Render through the app once for key, or wait for the thread doing it; None: let the app answer."""
+        event = self.cache.claim(key)
+        if event is not None:
+            event.wait(SINGLE_FLIGHT_WAIT)
+            return self.cache.get(version, key)
+        try:
+            if environ.get("REQUEST_METHOD") != "GET":
+                return None  # a HEAD answer has no body to keep
+            plain = {k: v for k, v in environ.items() if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
+            captured: list = []
+
+            def capture(status, headers, exc_info=None):
+                captured[:] = [status, list(headers)]
+                return lambda data: None  # the write() callable; Flask never uses it
+
+            chunks = self.app(plain, capture)
+            try:
+                body = b"".join(chunks)
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            status, headers = captured
+            etag, modified = _validators(headers)
+            answer = Rendered(status, tuple(headers), body, etag, modified)
+            if _keepable(status, headers):
+                self.cache.put(version, key, answer)
+            return answer
+        finally:
+            self.cache.release(key)
+
+    @staticmethod
+    def _reply(environ: dict, start_response: Callable, answer: Rendered):
+        if answer.status.startswith("200") and _not_modified(environ, answer):
+            start_response("304 NOT MODIFIED", [(k, v) for k, v in answer.headers
+                                                if k.lower() not in _DROPPED_ON_304])
+            return [b""]
+        start_response(answer.status, list(answer.headers))
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+
+
+def install(app) -> RenderCache | None:
+    """Put the render cache in front of an app (setting render_cache_bytes; 0 leaves the app as it is)."""
+    size = app.config["KG_SETTINGS"].render_cache_bytes
+    if size <= 0:
+        return None
+    cache = RenderCache(size)
+    app.extensions["kg_render_cache"] = cache
+    app.wsgi_app = RenderMiddleware(app.wsgi_app, lambda: app.config["KG_STORE"], cache)
+    return cache
+
+
+__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "install", "request_key"]
