@@ -330,7 +330,8 @@ class _Site:
             if not value:
                 continue
             if fold(value) in DEMO_OWNER_VALUES:
-                self.warn(f"author {key} {value!r} is the template's placeholder: left out", rel, lines.get(key))
+                self.warn(f"author {key} {value!r} is the template's placeholder: left out", rel,
+                          lines.get(f"author.{key}"))
                 continue
             values[str(key)] = value
         name = values.get("name") or (plain(config.get("name")) if fold(plain(config.get("name")) or "")
@@ -341,7 +342,8 @@ class _Site:
         if not name:
             self.warn("no author name in _config.yml: the owner must be named elsewhere", rel, lines.get("author"))
         self.owner = owner_name(name or "")
-        owner = Owner(name=name or "", origin=Origin(rel, lines.get("name") or lines.get("author") or 1),
+        owner = Owner(name=name or "", origin=Origin(rel, lines.get("author.name") if values.get("name") else
+                                                      lines.get("name") or lines.get("author") or 1),
                       label=values.get("bio"), location=values.get("location"), pronouns=values.get("pronouns"),
                       url=self.site_url + "/" if self.site_url else None)
         for key, value in values.items():
@@ -354,15 +356,16 @@ class _Site:
                 if re.match(r"^https?://\S+$", link):
                     owner.same_as.append(link)
                 else:
-                    self.warn(f"author {key} {value!r} is not a profile URL or name: left out", rel, lines.get(key))
+                    self.warn(f"author {key} {value!r} is not a profile URL or name: left out", rel,
+                              lines.get(f"author.{key}"))
         self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
         self.records.append(owner)
         if values.get("employer") and name:
             self.records.append(Entity(kind="organization", name=values["employer"],
-                                       origin=Origin(rel, lines.get("employer"))))
+                                       origin=Origin(rel, lines.get("author.employer"))))
             self.records.append(Role(category="work", organization=values["employer"], role_name=values.get("bio")
                                      if values.get("bio") and len(values["bio"]) < 80 else "employee",
-                                     origin=Origin(rel, lines.get("employer")), current=True))
+                                     origin=Origin(rel, lines.get("author.employer")), current=True))
 
     # -- home -----------------------------------------------------------------------------------------------
 
@@ -601,12 +604,16 @@ class _Site:
 
 
 def _key_lines(text: str) -> dict[str, int]:
-    """The line of each key's first occurrence in YAML text (top-level or nested), for warnings."""
+    """The line of each top-level key of YAML text, and of each key nested one level as `parent.key`."""
     lines: dict[str, int] = {}
+    parent = ""
     for number, line in enumerate(text.split("\n"), 1):
-        m = re.match(r"^\s*([A-Za-z_][\w-]*)\s*:", line)
-        if m:
-            lines.setdefault(m.group(1), number)
+        m = re.match(r"^(\s*)([A-Za-z_][\w-]*)\s*:", line)
+        if m and not m.group(1):
+            parent = m.group(2)
+            lines.setdefault(parent, number)
+        elif m:
+            lines.setdefault(f"{parent}.{m.group(2)}", number)
     return lines
 
 
