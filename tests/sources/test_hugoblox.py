@@ -70,7 +70,7 @@ def test_owner_is_the_profile_the_about_widget_shows(read) -> None:
     (owner,) = _of(records, Owner)
     assert (owner.name, owner.label, owner.url) == ("Biao Zhang", "PhD candidate", "https://1zb.github.io/")
     assert owner.interests == ["Artificial Intelligence", "Machine Learning", "Deep Learning", "3D Vision"]
-    assert owner.origin.path == "content/authors/admin/_index.md" and owner.origin.line == 2
+    assert owner.origin.path == "content/authors/admin/_index.md" and owner.origin.line == 3
     roles = {(r.category, r.role_name, r.organization): r for r in _of(records, Role)}
     assert roles[("work", "PhD candidate", "KAUST")].current is True
     phd = roles[("education", "PhD in Computer Science", "King Abdullah University of Science and Technology")]
