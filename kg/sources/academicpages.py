@@ -246,9 +246,19 @@ def _find_folded(text: str, title: str) -> int | None:
     return keep[at][0] if at >= 0 else None
 
 
+def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
+    """The homepage importer's split of YAML front matter, with a value YAML cannot build (a date 2020-13-45)
+    reported as a SourceError at the front matter's first line, like any other unreadable front matter."""
+    try:
+        return homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise SourceError(rel, 1, f"bad front matter: {exc}") from None
+
+
 def home_page(text: str, rel: str, filename: str) -> list[Record]:
     """The homepage importer's records of a home page, less the links it could not type (kept as mentions only:
     the graph has no kind for an untyped thing)."""
+    front_matter(text, rel)  # an unbuildable value is a SourceError here, not a traceback inside the importer
     return [r for r in homepage.parse(text, rel, filename) if not (isinstance(r, Entity) and r.kind == "thing")]
 
 
@@ -302,7 +312,7 @@ class _Site:
         """A collection file's front matter, body and key lines; None (with a warning) when it cannot be read."""
         rel = self.rel(path)
         try:
-            return homepage.split_front_matter(read_text(path, rel).replace("\r\n", "\n"), rel)
+            return front_matter(read_text(path, rel), rel)
         except SourceError as exc:
             self.warn(f"{exc.problem}: left out", rel, exc.line)
             return None
@@ -316,6 +326,8 @@ class _Site:
         text = read_text(path, rel)
         try:
             config = yaml.safe_load(text)
+        except (ValueError, TypeError) as exc:
+            raise SourceError(rel, 1, f"bad YAML: {exc}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise SourceError(rel, mark.line + 1 if mark else None,
@@ -373,8 +385,13 @@ class _Site:
         """The page at `/` (else `_pages/about.md`), through the homepage importer."""
         home = None
         for page in pages:
-            found = self.front_matter(page)
-            if found is not None and str(found[0].get("permalink") or "").strip() == "/":
+            try:
+                meta = front_matter(read_text(page, self.rel(page)), self.rel(page))[0]
+            except SourceError:
+                if page.name == "about.md":
+                    raise  # the home page when no page claims `/`: it cannot be read
+                continue  # a page not read as a home page: its front matter is the theme's business
+            if str(meta.get("permalink") or "").strip() == "/":
                 home = page
                 break
         home = home or next((p for p in pages if p.name == "about.md"), None)

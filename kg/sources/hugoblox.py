@@ -34,7 +34,7 @@ import yaml
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bibtex, homepage
-from kg.sources.academicpages import fold, home_page, partial_date, plain
+from kg.sources.academicpages import fold, front_matter, home_page, partial_date, plain
 from kg.sources.text import read_text
 
 NAME = "hugoblox"
@@ -75,7 +75,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     if not lines or not re.match(r"^\+{3}\s*$", lines[0]):
-        return homepage.split_front_matter(text, rel)
+        return front_matter(text, rel)
     close = next((i for i in range(1, len(lines)) if re.match(r"^\+{3}\s*$", lines[i])), None)
     if close is None:
         raise SourceError(rel, 1, "front matter opened with +++ is never closed")
@@ -92,6 +92,13 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     return meta, "\n" * (close + 1) + "\n".join(lines[close + 1:]), key_lines
 
 
+def _items(value: object) -> list:
+    """A front matter list as a list: a lone value is a list of one, a missing or empty one an empty list."""
+    if isinstance(value, list):
+        return value
+    return [] if value in (None, "", {}) else [value]
+
+
 def _load_config(text: str, suffix: str, rel: str) -> dict:
     """A TOML or YAML configuration file as a dict; SourceError with the line when it cannot be parsed."""
     try:
@@ -103,6 +110,8 @@ def _load_config(text: str, suffix: str, rel: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(rel, mark.line + 1 if mark else None,
                           f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except (ValueError, TypeError) as exc:  # a value YAML cannot build, such as the date 2020-13-45
+        raise SourceError(rel, 1, f"bad YAML: {exc}") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -193,7 +202,7 @@ class _Site:
                 continue
             meta = found[0]
             named = [meta.get("author")] if meta.get("widget") == "about" else []
-            for block in meta.get("sections") or []:
+            for block in _items(meta.get("sections")):
                 if isinstance(block, dict) and isinstance(block.get("content"), dict):
                     named.append(block["content"].get("username"))
             for username in named:
@@ -220,8 +229,8 @@ class _Site:
         self.names[username] = name
         owner = Owner(name=name, origin=Origin(rel, lines.get("title") or lines.get("name") or 1),
                       label=plain(meta.get("role")), summary=plain(meta.get("bio")), url=self.base_url)
-        owner.interests = [i for i in (plain(x) for x in meta.get("interests") or []) if i]
-        for item in meta.get("social") or []:
+        owner.interests = [i for i in (plain(x) for x in _items(meta.get("interests"))) if i]
+        for item in _items(meta.get("social")):
             link = plain(item.get("link")) if isinstance(item, dict) else None
             if link and not SOCIAL_SKIP.match(link) and re.match(r"^https?://\S+$", link):
                 owner.same_as.append(link)
@@ -229,7 +238,7 @@ class _Site:
                     owner.identifiers["orcid"] = link.rstrip("/").rsplit("/", 1)[-1]
         self.records.append(SourceDocument(path=rel, importer=NAME, media_type="text/markdown", title=name))
         self.records.append(owner)
-        organizations = [o for o in meta.get("organizations") or [] if isinstance(o, dict) and plain(o.get("name"))]
+        organizations = [o for o in _items(meta.get("organizations")) if isinstance(o, dict) and plain(o.get("name"))]
         for index, org in enumerate(organizations):
             org_name = plain(org["name"])
             url = plain(org.get("url"))
@@ -241,7 +250,7 @@ class _Site:
                                          current=True))
         education = meta.get("education")
         courses = education.get("courses") if isinstance(education, dict) else None
-        for course in courses or []:
+        for course in _items(courses):
             if not isinstance(course, dict) or not plain(course.get("institution")) or not plain(course.get("course")):
                 self.warn("an education entry needs a course and an institution: left out", rel,
                           lines.get("education"))
@@ -294,8 +303,7 @@ class _Site:
             self.warn(f"draft: true, Hugo does not publish {title!r}: left out", rel, lines.get("draft"))
             return
         bib = self.cite_bib(path)
-        authors = [self.names.get(str(a).strip(), plain(a) or "") for a in meta.get("authors") or []
-                   if plain(a)]
+        authors = [self.names.get(str(a).strip(), plain(a) or "") for a in _items(meta.get("authors")) if plain(a)]
         if not authors and bib is not None:
             authors = [a.name for a in bib.authors]
         date = partial_date(meta.get("date")) if meta.get("date") not in (None, "") else None
@@ -310,8 +318,7 @@ class _Site:
                       rel, lines.get("date", line))
         if venue:
             venue = re.sub(r"^In\s+", "", venue)
-        types = meta.get("publication_types") or []
-        kind = str(types[0]).strip().lower() if isinstance(types, list) and types else str(types).strip().lower()
+        kind = next((str(t).strip().lower() for t in _items(meta.get("publication_types"))), "")
         doi, arxiv = self.doi_or_arxiv(plain(meta.get("doi")), rel, lines.get("doi"))
         doi = doi or (bib.doi if bib is not None else None)
         links = {k: self.link(meta.get(k)) for k in ("url_pdf", "url_code", "url_source", "url_preprint")}

@@ -3,10 +3,12 @@ copies of them changed where the corpus lacks a case."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
@@ -214,3 +216,30 @@ def test_template_placeholders_in_the_author_block(copy) -> None:
 
 def test_hugo_sites_are_not_taken() -> None:
     assert hugoblox.matches_folder(site("1zb")) and not academicpages.matches_folder(site("1zb"))
+
+
+TOKENS = ["", "\n", "---", ":", "[", "]", "{", "}", '"', "'", "- ", "&amp;", "<b>", "\\", "\ufeff", "é", "et al.",
+          " and ", "(2020)", "2020-13-45", "null", "3", "[1, 2]", "{a: 1}", "*", "#", "\t"]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, data) -> None:
+    """A corpus site with a few edits in its config, home page, CV and collections: records with warnings, or a
+    SourceError naming a file of the site; never another exception."""
+    folder = Path(shutil.copytree(site(data.draw(st.sampled_from(["antonior92", "goncalomcorreia"]))),
+                                  tmp_path_factory.mktemp("fuzz") / "site"))
+    files = sorted(p for p in folder.rglob("*.md")) + [folder / "_config.yml"]
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(files))
+        text = path.read_text(encoding="utf-8")
+        start = data.draw(st.integers(0, len(text)))
+        end = min(len(text), start + data.draw(st.integers(0, 30)))
+        path.write_text(text[:start] + data.draw(st.sampled_from(TOKENS)) + text[end:], encoding="utf-8")
+    try:
+        records = academicpages.read_folder(folder, "site")
+    except SourceError as exc:
+        assert exc.path.startswith("site/") and exc.problem
+        return
+    assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))

@@ -3,10 +3,12 @@ hugoblox) and on copies of them changed where the corpus lacks a case."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
@@ -198,3 +200,30 @@ def test_an_unreadable_configuration_stops_the_build_with_its_line(copy) -> None
     with pytest.raises(SourceError) as info:
         hugoblox.read_folder(folder, "")
     assert (info.value.path, info.value.line) == ("config/_default/config.toml", 2)
+
+
+TOKENS = ["", "\n", "---", "+++", ":", "=", "[", "]", "{", "}", '"', "'", "- ", "\\", "\ufeff", "é", "admin",
+          "2020-13-45", "null", "3", "[1, 2]", "{a: 1}", "*", "#", "\t", "@article{", "}"]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, data) -> None:
+    """A corpus site with a few edits in its configuration, profiles, widgets, publications and cite.bib files:
+    records with warnings, or a SourceError naming a file of the site; never another exception."""
+    folder = Path(shutil.copytree(site(data.draw(st.sampled_from(["0cooper", "1zb"]))),
+                                  tmp_path_factory.mktemp("fuzz") / "site"))
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".bib", ".toml", ".yaml"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(files))
+        text = path.read_text(encoding="utf-8")
+        start = data.draw(st.integers(0, len(text)))
+        end = min(len(text), start + data.draw(st.integers(0, 30)))
+        path.write_text(text[:start] + data.draw(st.sampled_from(TOKENS)) + text[end:], encoding="utf-8")
+    try:
+        records = hugoblox.read_folder(folder, "site")
+    except SourceError as exc:
+        assert exc.path.startswith("site/") and exc.problem
+        return
+    assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))
