@@ -4,6 +4,7 @@ copies of them changed where the corpus lacks a case."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -222,6 +223,26 @@ TOKENS = ["", "\n", "---", ":", "[", "]", "{", "}", '"', "'", "- ", "&amp;", "<b
           " and ", "(2020)", "2020-13-45", "null", "3", "[1, 2]", "{a: 1}", "*", "#", "\t"]
 
 
+READ = {"title", "date", "venue", "paperurl", "citation", "authors", "author", "excerpt", "abstract", "collection", "type",
+        "location", "name", "bio", "employer", "orcid", "github", "googlescholar", "permalink", "doi", "category",
+        "published", "talkurl", "conference", "conference_year", "arxiv_link", "code_link", "url", "baseurl"}
+VALUES = ["3", "[1, 2]", "{a: 1}", "[{b: 2}]", "", "true", "2020-13-45"]
+
+
+@st.composite
+def edited(draw, text: str) -> str:
+    """The text with one edit: a span replaced by a token, or one key's value replaced by a value of another type."""
+    keys = [m for m in re.finditer(r"^([\w-]+)(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
+            if m.group(1) in READ]
+    if keys and draw(st.booleans()):  # a top-level key the importer reads, with the block of lines under it
+        key = draw(st.sampled_from(keys))
+        return text[:key.start()] + key.group(1) + key.group(2) + " " + draw(st.sampled_from(VALUES)) + "\n" + \
+            text[key.end():]
+    start = draw(st.integers(0, len(text)))
+    end = min(len(text), start + draw(st.integers(0, 30)))
+    return text[:start] + draw(st.sampled_from(TOKENS)) + text[end:]
+
+
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data())
@@ -233,13 +254,33 @@ def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, dat
     files = sorted(p for p in folder.rglob("*.md")) + [folder / "_config.yml"]
     for _ in range(data.draw(st.integers(1, 4))):
         path = data.draw(st.sampled_from(files))
-        text = path.read_text(encoding="utf-8")
-        start = data.draw(st.integers(0, len(text)))
-        end = min(len(text), start + data.draw(st.integers(0, 30)))
-        path.write_text(text[:start] + data.draw(st.sampled_from(TOKENS)) + text[end:], encoding="utf-8")
+        path.write_text(data.draw(edited(path.read_text(encoding="utf-8"))), encoding="utf-8")
     try:
         records = academicpages.read_folder(folder, "site")
     except SourceError as exc:
         assert exc.path.startswith("site/") and exc.problem
         return
     assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))
+
+
+RETYPED = [(name, path, key) for name, path in [
+    ("antonior92", "_config.yml"), ("antonior92", "_pages/about.md"), ("antonior92", "_publications/2017-IFAC.md"),
+    ("antonior92", "_talks/2012-03-01-talk-1.md"), ("goncalomcorreia", "_pages/cv.md"),
+    ("goncalomcorreia", "_publications/201911-adaptive-sparse.md"), ("goncalomcorreia", "_teaching/2019-TA-DSL.md")]
+           for key in sorted(READ) if re.search(rf"^{key}\s*[:=]", (site(name) / path).read_text(), re.MULTILINE)]
+
+
+@pytest.mark.parametrize("name, path, key", RETYPED, ids=[f"{n}:{p}:{k}" for n, p, k in RETYPED])
+def test_each_read_key_with_a_value_of_another_type(tmp_path: Path, name: str, path: str, key: str) -> None:
+    """Every key the importer reads, in the files it reads, given each value of another type in turn (and its
+    block under it removed): records with warnings, or a SourceError naming the file; never another exception."""
+    folder = Path(shutil.copytree(site(name), tmp_path / "site"))
+    text = (folder / path).read_text(encoding="utf-8")
+    block = re.search(rf"^{key}(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
+    for value in VALUES:
+        (folder / path).write_text(text[:block.start()] + key + block.group(1) + " " + value + "\n" +
+                                   text[block.end():], encoding="utf-8")
+        try:
+            academicpages.read_folder(folder, "site")
+        except SourceError as exc:
+            assert exc.path == "site/" + path, (value, exc)

@@ -4,6 +4,7 @@ hugoblox) and on copies of them changed where the corpus lacks a case."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -206,6 +207,26 @@ TOKENS = ["", "\n", "---", "+++", ":", "=", "[", "]", "{", "}", '"', "'", "- ", 
           "2020-13-45", "null", "3", "[1, 2]", "{a: 1}", "*", "#", "\t", "@article{", "}"]
 
 
+READ = {"title", "name", "authors", "date", "publishDate", "doi", "publication", "publication_types", "abstract",
+        "url_pdf", "url_code", "url_source", "draft", "role", "bio", "interests", "social", "organizations",
+        "education", "superuser", "widget", "author", "sections", "baseurl", "baseURL"}
+VALUES = ["3", "[1, 2]", "{a: 1}", "[{b: 2}]", "", "true", "2020-13-45"]
+
+
+@st.composite
+def edited(draw, text: str) -> str:
+    """The text with one edit: a span replaced by a token, or one key's value replaced by a value of another type."""
+    keys = [m for m in re.finditer(r"^([\w-]+)(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
+            if m.group(1) in READ]
+    if keys and draw(st.booleans()):  # a top-level key the importer reads, with the block of lines under it
+        key = draw(st.sampled_from(keys))
+        return text[:key.start()] + key.group(1) + key.group(2) + " " + draw(st.sampled_from(VALUES)) + "\n" + \
+            text[key.end():]
+    start = draw(st.integers(0, len(text)))
+    end = min(len(text), start + draw(st.integers(0, 30)))
+    return text[:start] + draw(st.sampled_from(TOKENS)) + text[end:]
+
+
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data())
@@ -214,16 +235,37 @@ def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, dat
     records with warnings, or a SourceError naming a file of the site; never another exception."""
     folder = Path(shutil.copytree(site(data.draw(st.sampled_from(["0cooper", "1zb"]))),
                                   tmp_path_factory.mktemp("fuzz") / "site"))
-    files = sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".bib", ".toml", ".yaml"))
+    files = sorted([*folder.glob("content/publication/*/*"), *folder.glob("content/authors/*/_index.md"),
+                    *folder.glob("content/home/about.md"), *folder.glob("config/_default/*")])
     for _ in range(data.draw(st.integers(1, 4))):
         path = data.draw(st.sampled_from(files))
-        text = path.read_text(encoding="utf-8")
-        start = data.draw(st.integers(0, len(text)))
-        end = min(len(text), start + data.draw(st.integers(0, 30)))
-        path.write_text(text[:start] + data.draw(st.sampled_from(TOKENS)) + text[end:], encoding="utf-8")
+        path.write_text(data.draw(edited(path.read_text(encoding="utf-8"))), encoding="utf-8")
     try:
         records = hugoblox.read_folder(folder, "site")
     except SourceError as exc:
         assert exc.path.startswith("site/") and exc.problem
         return
     assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))
+
+
+RETYPED = [(name, path, key) for name, path in [
+    ("1zb", "content/authors/admin/_index.md"), ("1zb", "content/home/about.md"),
+    ("1zb", "content/publication/roof/index.md"), ("1zb", "config/_default/config.yaml"),
+    ("0cooper", "content/publication/rubies/index.md")]
+           for key in sorted(READ) if re.search(rf"^{key}\s*[:=]", (site(name) / path).read_text(), re.MULTILINE)]
+
+
+@pytest.mark.parametrize("name, path, key", RETYPED, ids=[f"{n}:{p}:{k}" for n, p, k in RETYPED])
+def test_each_read_key_with_a_value_of_another_type(tmp_path: Path, name: str, path: str, key: str) -> None:
+    """Every key the importer reads, in the files it reads, given each value of another type in turn (and its
+    block under it removed): records with warnings, or a SourceError naming the file; never another exception."""
+    folder = Path(shutil.copytree(site(name), tmp_path / "site"))
+    text = (folder / path).read_text(encoding="utf-8")
+    block = re.search(rf"^{key}(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
+    for value in VALUES:
+        (folder / path).write_text(text[:block.start()] + key + block.group(1) + " " + value + "\n" +
+                                   text[block.end():], encoding="utf-8")
+        try:
+            hugoblox.read_folder(folder, "site")
+        except SourceError as exc:
+            assert exc.path == "site/" + path, (value, exc)
