@@ -15,13 +15,15 @@ A folder is an academicpages site when it holds `_config.yml` and at least one o
   before the title, the quoted title or the "(2020)" year: "A, B, and C", "Last, F., Last, G., & Last, H.",
   "Last F., Last G."); a name that is the owner's name abbreviated ("P. Shuai", "Shuai, P.") is written as the
   owner's name, as the site bolds it.
-- `_talks/*.md` (and a `_publications/` file whose front matter says `collection: talks`): each talk is an event (its title, date, venue), the owner its speaker (a membership role named
-  by the talk's `type`, "Talk" by default, at its `location`).
+- `_talks/*.md` (and a `_publications/` file whose front matter says `collection: talks`): each talk is an event
+  (its title, date, venue), the owner its speaker (a membership role named by the talk's `type`, "Talk" by
+  default, at its `location`).
 - `_teaching/*.md`: each course is a position at its `venue` named by the course title and its `type`.
 - `_pages/cv.md`, where it carries structured facts: the bullets under an "Education" heading ("Degree,
   Institution, Year") and under a heading with "experience", "employment" or "positions" ("Role, Organization,
   2017-present", or the template's own "Summer 2015: Role" with the organization in the first nested bullet),
-  with nested "Advisor: NAME" / "Supervisor: NAME, title" bullets. A CV that includes a PDF or lists prose is left alone.
+  with nested "Advisor: NAME" / "Supervisor: NAME, title" bullets. A CV that includes a PDF or lists prose gives
+  nothing.
 - the template's own demo content left in a fork ("Paper Title Number 1", "Talk 1 on Relevant Topic in Your
   Field", "Teaching experience 1", "GitHub University" in the CV) is recognised by the template's titles and
   names and left out with a warning each.
@@ -72,8 +74,8 @@ DEMO_TITLES = re.compile(
     r"^(?:paper title number \d+|talk \d+ on relevant topic in your field|tutorial \d+ on relevant topic in your field|"
     r"conference proceeding talk \d+ on relevant topic in your field|teaching experience \d+|portfolio item number \d+|"
     r"future blog post|blog post number \d+)$")
-DEMO_CV_WORDS = re.compile(r"\b(?:github university|version control theory|professor git|academic pages collaborator)\b",
-                           re.IGNORECASE)
+DEMO_CV_WORDS = re.compile(
+    r"\b(?:github university|version control theory|professor git|academic pages collaborator)\b", re.IGNORECASE)
 ENTRY_TYPES = {"manuscripts": "article", "conferences": "inproceedings", "books": "book", "preprints": "misc",
                "theses": "phdthesis"}
 VENUE_KEYS = ("venue", "journal", "conference", "booktitle", "publication")
@@ -91,12 +93,13 @@ _AND = re.compile(r"\s*(?:,\s*and\s+|\band\s+|&\s*|\bet\s+)(?=\S)", re.IGNORECAS
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?\d)(?:v\d+)?(?:\.pdf)?/?$", re.IGNORECASE)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/\s*(?P<doi>10\.\S+)$", re.IGNORECASE)
 _YEAR_RANGE = re.compile(
-    r"^(?:(?P<m1>[A-Za-z]{3,9})\.?\s+)?(?P<y1>(?:19|20)\d{2})(?:\s*(?:-|–|—|to)\s*(?:(?:(?P<m2>[A-Za-z]{3,9})\.?\s+)?"
-    r"(?P<y2>(?:19|20)\d{2})|(?P<open>present|now|current|today)))?(?:\s*\(expected\))?$", re.IGNORECASE)
+    r"^(?:(?P<m1>[A-Za-z]{3,9})\.?\s+)?(?P<y1>(?:19|20)\d{2})"
+    r"(?:\s*(?:-|–|—|to)\s*(?:(?:(?P<m2>[A-Za-z]{3,9})\.?\s+)?(?P<y2>(?:19|20)\d{2})"
+    r"|(?P<open>present|now|current|today)))?"
+    r"(?:\s*\(expected\))?$", re.IGNORECASE)
 _WHEN_ROLE = re.compile(r"^(?:(?:spring|summer|fall|autumn|winter)\s+|(?P<month>[A-Za-z]{3,9})\.?\s+)?"
                         r"(?P<year>(?:19|20)\d{2})\s*:\s*(?P<role>\S.+)$", re.IGNORECASE)
 _ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
-_HEADING = re.compile(r"^(?:#{1,6}\s*(?P<atx>.+?)\s*#*|(?P<setext>\S.*?))\s*$")
 _UNDERLINE = re.compile(r"^(?:=+|-+)\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)[*+-]\s+(?P<text>.+?)\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -198,7 +201,8 @@ def split_authors(text: str) -> tuple[list[str], bool]:
     while i < len(tokens):
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if not _INITIALS.match(token) and not _SURNAME_INITIALS.match(token) and following and _INITIALS.match(following):
+        surname = not _INITIALS.match(token) and not _SURNAME_INITIALS.match(token)
+        if surname and following and _INITIALS.match(following):
             names.append(f"{_spaced(following)} {token}")  # "Shuai, P." -> "P. Shuai"
             i += 2
             continue

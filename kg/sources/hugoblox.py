@@ -33,7 +33,7 @@ import yaml
 
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources import bibtex, homepage
+from kg.sources import bibtex
 from kg.sources.academicpages import fold, front_matter, home_page, partial_date, plain
 from kg.sources.text import read_text
 
@@ -49,8 +49,8 @@ PUBLICATION_TYPES = {
 }
 DEMO_TITLES = {"an example conference paper", "an example journal article", "an example preprint working paper",
                "an example of using the in built project page", "example journal article"}
-DEMO_VENUES = re.compile(r"\b(?:source themes|wowchemy|hugo blox) (?:conference|journal)\b|\bjournal of source themes\b",
-                         re.IGNORECASE)
+DEMO_VENUES = re.compile(
+    r"\b(?:source themes|wowchemy|hugo blox) (?:conference|journal)\b|\bjournal of source themes\b", re.IGNORECASE)
 DEMO_NAMES = {"nelson bighetti", "dr nelson bighetti", "your name"}
 SOCIAL_SKIP = re.compile(r"^(?:mailto:|tel:|#|/|\.|files/|uploads/|media/)", re.IGNORECASE)
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.IGNORECASE)

@@ -223,9 +223,9 @@ TOKENS = ["", "\n", "---", ":", "[", "]", "{", "}", '"', "'", "- ", "&amp;", "<b
           " and ", "(2020)", "2020-13-45", "null", "3", "[1, 2]", "{a: 1}", "*", "#", "\t"]
 
 
-READ = {"title", "date", "venue", "paperurl", "citation", "authors", "author", "excerpt", "abstract", "collection", "type",
-        "location", "name", "bio", "employer", "orcid", "github", "googlescholar", "permalink", "doi", "category",
-        "published", "talkurl", "conference", "conference_year", "arxiv_link", "code_link", "url", "baseurl"}
+READ = {"title", "date", "venue", "paperurl", "citation", "authors", "author", "excerpt", "abstract", "collection",
+        "type", "location", "name", "bio", "employer", "orcid", "github", "googlescholar", "permalink", "doi",
+        "category", "published", "talkurl", "conference", "conference_year", "arxiv_link", "code_link", "url", "baseurl"}
 VALUES = ["3", "[1, 2]", "{a: 1}", "[{b: 2}]", "", "true", "2020-13-45"]
 
 
