@@ -124,6 +124,7 @@ class _Site:
         self.title: str | None = None
         self.base_url: str | None = None
         self.names: dict[str, str] = {}  # author username (profile folder) -> display name
+        self.config_rel: str | None = None  # the configuration file the title came from
         self.records: list[Record] = []
 
     def rel(self, path: Path) -> str:
@@ -147,19 +148,17 @@ class _Site:
         owner = self.owner_username(profiles)
         if owner is not None:
             self.read_owner(owner, *profiles[owner])
-        else:
+        elif self.title and self.config_rel:
             self.warn("no author profile (content/authors/<name>/_index.md): the owner is the site's title",
-                      self.rel(self.content))
-            if self.title:
-                self.records.append(Owner(name=self.title, origin=Origin(self.config_rel or self.rel(self.folder)),
-                                          url=self.base_url))
+                      self.config_rel)
+            self.records.append(SourceDocument(path=self.config_rel, importer=NAME, media_type="application/toml"
+                                               if self.config_rel.endswith(".toml") else "application/yaml"))
+            self.records.append(Owner(name=self.title, origin=Origin(self.config_rel), url=self.base_url))
         for path in self.publications():
             self.read_publication(path)
         return self.records
 
     # -- configuration and authors --------------------------------------------------------------------------
-
-    config_rel: str | None = None
 
     def read_config(self) -> None:
         """The site's title and address from its Hugo configuration."""

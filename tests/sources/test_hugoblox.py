@@ -269,3 +269,13 @@ def test_each_read_key_with_a_value_of_another_type(tmp_path: Path, name: str, p
             hugoblox.read_folder(folder, "site")
         except SourceError as exc:
             assert exc.path == "site/" + path, (value, exc)
+
+
+def test_a_site_without_profiles_is_owned_by_its_title(copy) -> None:
+    folder = copy("1zb")
+    shutil.rmtree(folder / "content" / "authors")
+    records = hugoblox.read_folder(folder, "")
+    assert [(o.name, o.origin.path) for o in _of(records, Owner)] == [("Biao Zhang", "config/_default/config.yaml")]
+    assert "config/_default/config.yaml:None: no author profile (content/authors/<name>/_index.md): the owner is the " \
+           "site's title" in _warnings(records)
+    assert "config/_default/config.yaml" in {d.path for d in _of(records, SourceDocument)}
