@@ -250,13 +250,33 @@ def _find_folded(text: str, title: str) -> int | None:
     return keep[at][0] if at >= 0 else None
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML as Jekyll and Hugo read it for our purpose: a date that is no calendar day (2029-04-31) stays text."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
-    """The homepage importer's split of YAML front matter, with a value YAML cannot build (a date 2020-13-45)
-    reported as a SourceError at the front matter's first line, like any other unreadable front matter."""
+    """The homepage importer's split of YAML front matter; when a value has the form of a date but is no day
+    (2029-04-31), the front matter is read again with dates kept as text, as the site generators do."""
+    text = text.replace("\r\n", "\n")
     try:
-        return homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+        return homepage.split_front_matter(text, rel)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise SourceError(rel, 1, f"bad front matter: {exc}") from None
+        lines = text.split("\n")
+        close = next(i for i in range(1, len(lines)) if re.match(r"^-{3,}\s*$", lines[i]))
+        try:
+            meta = yaml.load("\n".join(lines[1:close]), Loader=_DatesAsText)
+        except (yaml.YAMLError, ValueError, TypeError) as again:
+            raise SourceError(rel, 1, f"bad front matter: {again}") from None
+        if not isinstance(meta, dict):
+            raise SourceError(rel, 2, f"bad front matter: {exc}") from None
+        keys = {m.group(1): n + 1 for n in range(1, close)
+                if (m := re.match(r"([^\s#:][^:]*?)\s*:(?:\s|$)", lines[n]))}
+        return meta, "\n" * (close + 1) + "\n".join(lines[close + 1:]), keys
 
 
 def home_page(text: str, rel: str, filename: str) -> list[Record]:

@@ -10,8 +10,10 @@ to no other importer. Front matter may be YAML (`---`) or TOML (`+++`). What is 
   (`widget: about` with `author:`, or a block with `content: {username: ...}`), else the profile with
   `superuser: true`, else `admin`. From it: the name (`title`, or `name` in older versions), `role` with the
   first of `organizations` (a current position), the other organizations, `bio`, `interests`, `education.courses`
-  (`course`, `institution`, `year`: "2020", "2018-2022", "2018-"), `social` links (profile URLs; e-mail and
-  site-relative links are not read), and the page's prose through the homepage importer.
+  (`course`, `institution`, `year`: "2020", "2018-2022", "2018-"), or Hugo Blox 5's `education` and `work` lists
+  (`area`, `institution`, `position`, `company_name`, `date_start`, `date_end`), `social` (or `profiles`) links
+  (profile URLs; e-mail and site-relative links are not read), and the page's prose through the homepage
+  importer. The owner's profile must be readable: if its front matter is not, the build stops at its line.
 - `content/publication/<folder>/index.md` (or `content/publication/<name>.md`): `title`, `authors` in order (a
   profile's username, such as `admin`, is written as that profile's name), `date`, `publication_types` (the old
   numeric legend or the newer CSL names), `publication` (the venue), `doi`, `url_pdf`, `url_code`, `url_source`,
@@ -50,7 +52,7 @@ PUBLICATION_TYPES = {
 DEMO_TITLES = {"an example conference paper", "an example journal article", "an example preprint working paper",
                "an example of using the in built project page", "example journal article"}
 DEMO_VENUES = re.compile(
-    r"\b(?:source themes|wowchemy|hugo blox) (?:conference|journal)\b|\bjournal of source themes\b", re.IGNORECASE)
+    r"\b(?:source themes|wowchemy|hugo blox(?: builder)?) (?:conference|journal)\b|\bjournal of source themes\b", re.IGNORECASE)
 DEMO_NAMES = {"nelson bighetti", "dr nelson bighetti", "your name"}
 SOCIAL_SKIP = re.compile(r"^(?:mailto:|tel:|#|/|\.|files/|uploads/|media/)", re.IGNORECASE)
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.IGNORECASE)
@@ -125,6 +127,7 @@ class _Site:
         self.base_url: str | None = None
         self.names: dict[str, str] = {}  # author username (profile folder) -> display name
         self.config_rel: str | None = None  # the configuration file the title came from
+        self.unreadable: dict[str, SourceError] = {}  # username -> why its profile cannot be read
         self.records: list[Record] = []
 
     def rel(self, path: Path) -> str:
@@ -180,8 +183,11 @@ class _Site:
         """Every author profile by username, with its front matter; the display names are noted for the papers."""
         profiles = {}
         for path in sorted((self.content / "authors").glob("*/_index.md")):
-            found = self.page(path)
-            if found is None:
+            try:
+                found = split_front_matter(read_text(path, self.rel(path)), self.rel(path))
+            except SourceError as exc:
+                self.unreadable[path.parent.name] = exc  # fatal only if it is the owner's
+                self.warn(f"{exc.problem}: left out", exc.path, exc.line)
                 continue
             meta = found[0]
             name = plain(meta.get("title")) or plain(meta.get("name"))
@@ -205,6 +211,8 @@ class _Site:
                 if isinstance(block, dict) and isinstance(block.get("content"), dict):
                     named.append(block["content"].get("username"))
             for username in named:
+                if isinstance(username, str) and username.strip() in self.unreadable:
+                    raise self.unreadable[username.strip()]  # the owner's profile: nothing to build without it
                 if isinstance(username, str) and username.strip() in profiles:
                     return username.strip()
         superuser = [u for u, (_, meta, _, _) in profiles.items() if meta.get("superuser") is True]
@@ -229,12 +237,13 @@ class _Site:
         owner = Owner(name=name, origin=Origin(rel, lines.get("title") or lines.get("name") or 1),
                       label=plain(meta.get("role")), summary=plain(meta.get("bio")), url=self.base_url)
         owner.interests = [i for i in (plain(x) for x in _items(meta.get("interests"))) if i]
-        for item in _items(meta.get("social")):
-            link = plain(item.get("link")) if isinstance(item, dict) else None
+        for item in _items(meta.get("social")) + _items(meta.get("profiles")):  # `profiles` in Hugo Blox 5
+            link = plain(item.get("link") or item.get("url")) if isinstance(item, dict) else None
             if link and not SOCIAL_SKIP.match(link) and re.match(r"^https?://\S+$", link):
                 owner.same_as.append(link)
-                if "orcid.org/" in link:
-                    owner.identifiers["orcid"] = link.rstrip("/").rsplit("/", 1)[-1]
+                orcid = re.search(r"orcid\.org/(?:.*[?&=])?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", link)
+                if orcid:
+                    owner.identifiers["orcid"] = orcid[1]
         self.records.append(SourceDocument(path=rel, importer=NAME, media_type="text/markdown", title=name))
         self.records.append(owner)
         organizations = [o for o in _items(meta.get("organizations")) if isinstance(o, dict) and plain(o.get("name"))]
@@ -248,6 +257,11 @@ class _Site:
                                          origin=Origin(rel, lines.get("role") or lines.get("organizations")),
                                          current=True))
         education = meta.get("education")
+        if isinstance(education, list):  # Hugo Blox 5: a list of {area, institution, date_start, date_end}
+            for item in education:
+                self.dated_role("education", item, ("area", "degree"), "institution", rel, lines.get("education"))
+        for item in _items(meta.get("work")):  # Hugo Blox 5: {position, company_name, date_start, date_end}
+            self.dated_role("work", item, ("position",), "company_name", rel, lines.get("work"))
         courses = education.get("courses") if isinstance(education, dict) else None
         for course in _items(courses):
             if not isinstance(course, dict) or not plain(course.get("institution")) or not plain(course.get("course")):
@@ -269,6 +283,19 @@ class _Site:
                                      start=start, end=end))
         if body.strip():  # the biography, read as a home page (its document is the profile's, recorded above)
             self.records.extend(r for r in home_page(body, rel, path.name) if not isinstance(r, SourceDocument))
+
+    def dated_role(self, category: str, item: object, names: tuple[str, ...], place: str, rel: str,
+                   line: int | None) -> None:
+        """A Hugo Blox 5 education or work item: a role with ISO start and end dates (an unreadable one left out)."""
+        name = next((plain(item.get(k)) for k in names if isinstance(item, dict) and plain(item.get(k))), None)
+        organization = plain(item.get(place) or item.get("company")) if isinstance(item, dict) else None
+        if not name or not organization:
+            self.warn(f"a {category} entry needs {' or '.join(names)} and {place}: left out", rel, line)
+            return
+        self.records.append(Entity(kind="organization", name=organization, origin=Origin(rel, line)))
+        self.records.append(Role(category=category, organization=organization, role_name=name,
+                                 origin=Origin(rel, line), start=partial_date(item.get("date_start")),
+                                 end=partial_date(item.get("date_end")), description=plain(item.get("summary"))))
 
     # -- publications ---------------------------------------------------------------------------------------
 

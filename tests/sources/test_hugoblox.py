@@ -279,3 +279,31 @@ def test_a_site_without_profiles_is_owned_by_its_title(copy) -> None:
     assert "config/_default/config.yaml:None: no author profile (content/authors/<name>/_index.md): the owner is the " \
            "site's title" in _warnings(records)
     assert "config/_default/config.yaml" in {d.path for d in _of(records, SourceDocument)}
+
+
+HARTL = Path(__file__).resolve().parent / "data" / "hugoblox-1hartl" / "site"
+
+
+def test_an_unreadable_owner_profile_stops_the_build_at_its_line() -> None:
+    with pytest.raises(SourceError) as info:
+        hugoblox.read_folder(HARTL, "")
+    assert (info.value.path, info.value.line) == ("content/authors/admin/_index.md", 118)
+
+
+def test_hugo_blox_5_profile_lists_and_demo_publications(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(HARTL, tmp_path / "site"))
+    profile = folder / "content" / "authors" / "admin" / "_index.md"
+    profile.write_text(profile.read_text().replace("title: Neuromatch Academy: Deep Learning",
+                                                   'title: "Neuromatch Academy: Deep Learning"'))
+    records = hugoblox.read_folder(folder, "")
+    (owner,) = _of(records, Owner)
+    assert (owner.name, owner.label, owner.identifiers) == ("Liam W. Hart", "PhD Student",
+                                                            {"orcid": "0009-0000-2422-914X"})
+    assert "https://github.com/1hartl" in owner.same_as and not [u for u in owner.same_as if "mailto" in u]
+    roles = {(r.category, r.role_name, r.organization): r for r in _of(records, Role)}
+    phd = roles[("education", "PhD Psychology", "Georgia Institute of Technology")]
+    assert (phd.start, phd.end) == (PartialDate(2024, 8, 19), None)  # date_end 2029-04-31 is no day
+    bs = roles[("education", "BS Psychology", "Grand Valley State University")]
+    assert (bs.start, bs.end) == (PartialDate(2018, 8, 27), PartialDate(2021, 12, 18))
+    assert not _of(records, Paper)
+    assert sum("the template's demo publication" in w for w in _warnings(records)) == 3
