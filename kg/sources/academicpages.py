@@ -282,8 +282,11 @@ def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
 def home_page(text: str, rel: str, filename: str) -> list[Record]:
     """The homepage importer's records of a home page, less the links it could not type (kept as mentions only:
     the graph has no kind for an untyped thing)."""
-    front_matter(text, rel)  # an unbuildable value is a SourceError here, not a traceback inside the importer
-    return [r for r in homepage.parse(text, rel, filename) if not (isinstance(r, Entity) and r.kind == "thing")]
+    try:
+        records = homepage.parse(text, rel, filename)
+    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML builds into no date (2020-13-45)
+        raise SourceError(rel, 1, f"bad front matter: {exc}") from None
+    return [r for r in records if not (isinstance(r, Entity) and r.kind == "thing")]
 
 
 def is_demo_title(title: str) -> bool:
