@@ -26,9 +26,9 @@ def importers() -> list:
 
 def folder_importers() -> list:
     """The folder importer modules, in the order folders are offered to them (first match wins)."""
-    from kg.sources import alfolio
+    from kg.sources import academicpages, alfolio, hugoblox
 
-    return [alfolio]
+    return [academicpages, hugoblox, alfolio]
 
 
 def _hidden(path: Path, root: Path) -> bool:
