@@ -44,7 +44,7 @@ import yaml
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import homepage
-from kg.sources.text import read_text
+from kg.sources.text import load_yaml, read_text
 
 NAME = "academicpages"
 YAML_TYPE = "application/yaml"
@@ -250,43 +250,15 @@ def _find_folded(text: str, title: str) -> int | None:
     return keep[at][0] if at >= 0 else None
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """YAML as Jekyll and Hugo read it for our purpose: a date that is no calendar day (2029-04-31) stays text."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-
-
 def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
-    """The homepage importer's split of YAML front matter; when a value has the form of a date but is no day
-    (2029-04-31), the front matter is read again with dates kept as text, as the site generators do."""
-    text = text.replace("\r\n", "\n")
-    try:
-        return homepage.split_front_matter(text, rel)
-    except (ValueError, TypeError, OverflowError) as exc:
-        lines = text.split("\n")
-        close = next(i for i in range(1, len(lines)) if re.match(r"^-{3,}\s*$", lines[i]))
-        try:
-            meta = yaml.load("\n".join(lines[1:close]), Loader=_DatesAsText)
-        except (yaml.YAMLError, ValueError, TypeError) as again:
-            raise SourceError(rel, 1, f"bad front matter: {again}") from None
-        if not isinstance(meta, dict):
-            raise SourceError(rel, 2, f"bad front matter: {exc}") from None
-        keys = {m.group(1): n + 1 for n in range(1, close)
-                if (m := re.match(r"([^\s#:][^:]*?)\s*:(?:\s|$)", lines[n]))}
-        return meta, "\n" * (close + 1) + "\n".join(lines[close + 1:]), keys
+    """The homepage importer's split of YAML front matter (CRLF line ends read as LF)."""
+    return homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
 
 
 def home_page(text: str, rel: str, filename: str) -> list[Record]:
     """The homepage importer's records of a home page, less the links it could not type (kept as mentions only:
     the graph has no kind for an untyped thing)."""
-    try:
-        records = homepage.parse(text, rel, filename)
-    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML builds into no date (2020-13-45)
-        raise SourceError(rel, 1, f"bad front matter: {exc}") from None
-    return [r for r in records if not (isinstance(r, Entity) and r.kind == "thing")]
+    return homepage.parse(text, rel, filename)
 
 
 def is_demo_title(title: str) -> bool:
@@ -352,7 +324,7 @@ class _Site:
         rel = self.rel(path)
         text = read_text(path, rel)
         try:
-            config = yaml.safe_load(text)
+            config = load_yaml(text)
         except (ValueError, TypeError) as exc:
             raise SourceError(rel, 1, f"bad YAML: {exc}") from None
         except yaml.YAMLError as exc:

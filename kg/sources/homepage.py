@@ -27,13 +27,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from kg.errors import SourceError
 from kg.records import Entity, Mention, Origin, Owner, PartialDate, Record, Role, Section, SourceDocument, Warning_
-from kg.sources.text import read_text
+from kg.sources.text import load_yaml, read_text
 
 NAME = "homepage"
 SUFFIXES = (".md", ".markdown")
@@ -162,7 +161,7 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     if close is None:
         raise SourceError(rel, 1, "front matter opened with --- is never closed")
     try:
-        meta = YAMLHandler().load("\n".join(lines[1:close]))
+        meta = load_yaml("\n".join(lines[1:close]))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: a position, no mark
         line = 2 + "\n".join(lines[1:close])[: exc.position].count("\n")
         raise SourceError(rel, line, f"bad front matter: {exc.reason} "

@@ -37,7 +37,7 @@ from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bibtex
 from kg.sources.academicpages import fold, front_matter, home_page, partial_date, plain
-from kg.sources.text import read_text
+from kg.sources.text import load_yaml, read_text
 
 NAME = "hugoblox"
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
@@ -104,7 +104,7 @@ def _items(value: object) -> list:
 def _load_config(text: str, suffix: str, rel: str) -> dict:
     """A TOML or YAML configuration file as a dict; SourceError with the line when it cannot be parsed."""
     try:
-        data = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if suffix == ".toml" else load_yaml(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+)", str(exc))
         raise SourceError(rel, int(at[1]) if at else None, f"bad TOML: {exc}") from None
@@ -112,8 +112,6 @@ def _load_config(text: str, suffix: str, rel: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(rel, mark.line + 1 if mark else None,
                           f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
-    except (ValueError, TypeError) as exc:  # a value YAML cannot build, such as the date 2020-13-45
-        raise SourceError(rel, 1, f"bad YAML: {exc}") from None
     return data if isinstance(data, dict) else {}
 
 

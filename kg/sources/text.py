@@ -5,7 +5,30 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from kg.errors import SourceError
+
+
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where built: faster, and its marks name the line
+
+
+class _DatesAsText(_SAFE):
+    """YAML with no implicit timestamps: a date that is no calendar day (2029-04-31) stays text."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _SAFE.yaml_implicit_resolvers.items()}
+
+
+def load_yaml(text: str):
+    """YAML as site generators read it: safe_load, but when a value has the form of a date and is no day
+    (2020-13-45, which PyYAML cannot build), the whole text is read again with dates kept as text."""
+    try:
+        return yaml.load(text, Loader=_SAFE)
+    except (ValueError, TypeError, OverflowError):
+        return yaml.load(text, Loader=_DatesAsText)
 
 
 def read_text(path: Path, rel: str) -> str:
