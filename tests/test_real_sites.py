@@ -55,6 +55,12 @@ def column(store, sparql: str) -> list[str]:
     return [row[0].value for row in store.query(PREFIXES + sparql)]
 
 
+def test_the_corpus_covers_each_generator():
+    generators = [facts_of(site)["generator"] for site in SITES]
+    counts = {name: generators.count(name) for name in ("alfolio", "academicpages", "hugoblox")}
+    assert counts["alfolio"] >= 10 and counts["academicpages"] >= 3 and counts["hugoblox"] >= 2, counts
+
+
 def test_source_names_repository_commit_and_licence():
     for site in SITES:
         facts = facts_of(site)
