@@ -28,7 +28,7 @@ ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
               "membership": SCHEMA.OrganizationRole, "award": SCHEMA.OrganizationRole}
 ORG_CLASS = {"university": SCHEMA.CollegeOrUniversity, "college": SCHEMA.CollegeOrUniversity,
              "research-institute": SCHEMA.ResearchOrganization, "institute": SCHEMA.ResearchOrganization,
-             "lab": SCHEMA.ResearchOrganization}
+             "lab": SCHEMA.ResearchOrganization, "company": SCHEMA.Corporation}
 KIND_CLASSES = {
     "person": [SCHEMA.Person],
     "organization": [SCHEMA.Organization],

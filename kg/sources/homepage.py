@@ -66,6 +66,7 @@ _ORG_TYPES: list[tuple[str, re.Pattern[str]]] = [
         ("institute", r"\b(?:institute|institut|instituto|istituto|center|centre|centro)\b"),
         ("foundation", r"\bfoundation\b"),
         ("society", r"\bsociety\b"),
+        ("company", r"\b(?:company|corporation|corp\.?|inc\.?|ltd\.?|llc|gmbh|s\.a\.|startup)(?=\W|$)"),
     ]
 ]
 _STRONG_ORG_TYPES = {"department", "school", "university", "institute"}
@@ -86,6 +87,9 @@ _INITIATIVE_SECTION = re.compile(
     r"\b(?:vision|service|community|outreach|volunteer\w*|activism|engagement|involvement)\b", re.IGNORECASE
 )
 _NAME_PARTICLES = {"de", "del", "della", "der", "den", "di", "da", "do", "dos", "du", "la", "le", "van", "von", "y"}
+_NOT_A_NAME = re.compile(r"(?:this|that|here|there|(?:this |the )?link|click here|(?:the |my )?(?:web ?site|web ?page|page|"
+                         r"site|repo|repository|github(?: repo(?:sitory)?)?|code|source(?: code)?|paper|pdf|slides|"
+                         r"video|demo|blog ?post|post)|more|read more)", re.I)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _SUPER_EVENT = re.compile(
     r"\b[Aa]t\s+(?:the\s+)?(?P<event>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)*\s+(?P<year>(?:19|20)\d{2}))\b"
@@ -124,7 +128,7 @@ def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
     )
     page = _Page.parse(body)
     records: list[Record] = [doc]
-    records.extend(page.sections(rel))
+    records.extend(page.sections(rel, doc.title))
     pronoun_sentence = page.pronoun_sentence()
     roles = _RoleReader(page, rel)
     roles.read_all(skip=pronoun_sentence)
@@ -321,9 +325,18 @@ class _Page:
                 page.paras.append(_flatten(token, section, table))
         return page
 
-    def sections(self, rel: str) -> list[Section]:
-        """Each heading with the Markdown under it, up to the next heading."""
+    def sections(self, rel: str, title: str | None) -> list[Section]:
+        """Each heading with the Markdown under it, up to the next heading; the prose before the first heading
+        (many about pages have no heading at all) is a section named by the page's title, unless all it says is
+        the pronouns sentence, which is kept as a fact of its own."""
         out = []
+        first = self.headings[0].line - 1 if self.headings else len(self.lines)
+        said = self.pronoun_sentence()
+        lead = [p for p in self.paras if p.line <= first and p.text.strip() and not (said and p is said.para)]
+        if lead:
+            start = lead[0].line - 1
+            markdown = "\n".join(self.lines[start:first]).strip()
+            out.append(Section(heading=title or "About", markdown=markdown, origin=Origin(rel, lead[0].line)))
         for n, heading in enumerate(self.headings):
             end = self.headings[n + 1].line - 1 if n + 1 < len(self.headings) else len(self.lines)
             markdown = "\n".join(self.lines[heading.body_start:end]).strip()
@@ -675,6 +688,8 @@ class _EntityReader:
         """The typed entity a link points to."""
         text, para = link.text, sentence.para
         origin = Origin(self.rel, link.line)
+        if _NOT_A_NAME.fullmatch(text.strip(" .")):
+            return self._unnamed(link, origin)
         honorific, name = _strip_honorific(text)
         if honorific:
             return Entity(kind="person", name=name, origin=origin, url=link.url, honorific=honorific)
@@ -705,6 +720,15 @@ class _EntityReader:
         if context:
             org_type = "programme" if context["what"] == "fellow" else None
             return self._organization(link, para, origin, _OrgFacts(org_type=org_type))
+        return None
+
+    def _unnamed(self, link: _Link, origin: Origin) -> Entity | None:
+        """A link whose text names nothing ("this", "here", "code"): a repository on a code host is a project named
+        by its path; anything else stays in the text only."""
+        url = urlparse(link.url)
+        slug = url.path.rstrip("/").rsplit("/", 1)[-1]
+        if (url.hostname or "").removeprefix("www.") in _REPO_HOSTS and url.path.strip("/").count("/") == 1 and slug:
+            return Entity(kind="project", name=slug, origin=origin, url=link.url, repository=link.url)
         return None
 
     def _organization(self, link: _Link, para: _Para, origin: Origin, facts: _OrgFacts) -> Entity:

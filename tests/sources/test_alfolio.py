@@ -65,7 +65,7 @@ def test_owner_from_config_and_socials(records: list) -> None:
 def test_about_page_through_the_homepage_importer(records: list) -> None:
     (doc,) = [d for d in _of(records, SourceDocument) if d.path == "_pages/about.md"]
     assert doc.title == "about" and doc.version_date is None
-    assert [s.heading for s in _from(records, Section, "_pages/about.md")] == ["Research interests"]
+    assert [s.heading for s in _from(records, Section, "_pages/about.md")] == ["about", "Research interests"]
     (role,) = _from(records, Role, "_pages/about.md")
     assert (role.role_name, role.organization, role.start, role.current) == (
         "Assistant Professor", "University of Lakeshore", PartialDate(2023), True)

@@ -367,7 +367,24 @@ def test_unclosed_front_matter() -> None:
 
 def test_page_without_front_matter_or_headings() -> None:
     records = homepage.parse("Just [a link](https://example.org).\n", "p.md")
-    assert _of(records, Section) == [] and [m.section for m in _of(records, Mention)] == [None]
+    assert [(s.heading, s.markdown, s.origin.line) for s in _of(records, Section)] == [
+        ("About", "Just [a link](https://example.org).", 1)]  # an untitled page's prose is kept, not dropped
+    assert [m.section for m in _of(records, Mention)] == [None]
+
+
+def test_prose_before_the_first_heading_is_a_section_named_by_the_title() -> None:
+    text = "---\ntitle: About me\n---\nI use the pronouns she/her.\n\nI study [rivers](https://example.org).\n\n# Work\nMore.\n"
+    sections = _of(homepage.parse(text, "p.md"), Section)
+    assert [(s.heading, s.markdown) for s in sections] == [
+        ("About me", "I study [rivers](https://example.org)."), ("Work", "More.")]  # the pronouns are a fact of their own
+    only_pronouns = "I use the pronouns she/her.\n\n# Work\nMore.\n"
+    assert [s.heading for s in _of(homepage.parse(only_pronouns, "p.md"), Section)] == ["Work"]
+
+
+def test_a_link_whose_text_names_nothing_is_not_an_entity() -> None:
+    text = "Code is in [this](https://github.com/someone/solver) repository; see [here](https://example.org/x).\n"
+    entities = [(e.kind, e.name) for e in _of(homepage.parse(text, "p.md"), Entity)]
+    assert entities == [("project", "solver")]
 
 
 def test_the_seeds_are_in_the_repository_unmodified():
