@@ -64,17 +64,20 @@ def main() -> None:
 @store_option
 @base_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the graph (N-Quads).")
+@click.option("--owner", help="IRI of the profile's owner, for a folder whose sources name none (RDF alone).")
 @friendly
-def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None) -> None:
+def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None,
+          owner: str | None) -> None:
     """Read the source documents, build and validate the graph, and swap it in.
 
     \b
     Example:
       kg build --content ~/my-profile
+      kg build --content ~/my-rdf --owner https://me.example/#me
     """
     from kg.make import build as make_build
 
-    settings = _settings(content=content, store=store, base_iri=base_iri)
+    settings = _settings(content=content, store=store, base_iri=base_iri, owner=owner)
     report = make_build(settings)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -39,6 +39,7 @@ class Settings:
     max_query_bytes: int = _meta(100_000, "largest query or request body accepted")
     max_concurrent_queries: int = _meta(8, "arbitrary SPARQL queries at once per worker before 503 (at most threads - 1)")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
+    owner: str | None = _meta(None, "IRI of the profile's owner, for a folder whose sources name none (RDF alone)")
 
     @property
     def base(self) -> str:
@@ -97,5 +98,7 @@ def _validate(s: Settings) -> None:
         raise KGError(f"setting base_iri: {s.base!r} must be an http(s) IRI")
     if s.content is not None and not s.content.is_dir():
         raise KGError(f"setting content: {s.content} is not a folder")
+    if s.owner is not None and not s.owner.startswith(("http://", "https://", "urn:")):
+        raise KGError(f"setting owner: {s.owner!r} must be an absolute IRI")
     if s.query_timeout <= 0 or s.result_limit <= 0:
         raise KGError("settings query_timeout and result_limit must be positive")

@@ -253,22 +253,34 @@ def new_build_id() -> str:
 def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
                 attachments: Mapping[str, bytes] | None = None) -> Path:
     """Write a build beside the current one, then swap `current` to it atomically; returns the build folder."""
-    builds = Path(store_dir) / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    tmp = builds / f".tmp-{meta.build_id}"
-    tmp.mkdir()
+    tmp = begin_build(store_dir, meta.build_id)
     try:
         ox.serialize(quads, str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-        if _count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS:
+        if count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS:
             write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
-        (tmp / "meta.json").write_text(json.dumps(asdict(meta), indent=1))
-        for name, data in (attachments or {}).items():
-            (tmp / name).write_bytes(data)
-        final = builds / meta.build_id
-        os.rename(tmp, final)
+        return commit_build(store_dir, tmp, meta, attachments)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def begin_build(store_dir: Path, build_id: str) -> Path:
+    """A fresh temporary folder for a build, beside the finished ones; nothing reads it until commit_build."""
+    builds = Path(store_dir) / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    tmp = builds / f".tmp-{build_id}"
+    tmp.mkdir()
+    return tmp
+
+
+def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mapping[str, bytes] | None = None) -> Path:
+    """Finish a build folder that holds its graph.nq (and on-disk store, if large), then swap `current` to it."""
+    (tmp / "meta.json").write_text(json.dumps(asdict(meta), indent=1))
+    for name, data in (attachments or {}).items():
+        (tmp / name).write_bytes(data)
+    builds = Path(store_dir) / "builds"
+    final = builds / meta.build_id
+    os.rename(tmp, final)
     link = Path(store_dir) / "current"
     tmp_link = Path(store_dir) / f".current-{meta.build_id}"
     os.symlink(f"builds/{meta.build_id}", tmp_link)
@@ -280,14 +292,22 @@ def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
 def write_disk_store(nquads: Path, folder: Path) -> None:
     """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use."""
     store = ox.Store(str(folder))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                      for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-    store.flush()
+    # parsed here rather than bulk_load-ed, which would rename blank nodes apart from the merged default graph's
+    store.bulk_extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    add_merged_default_graph(store, nquads)
     del store
 
 
-def _count_lines(path: Path) -> int:
+def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
+    """Give an on-disk store the RDF merge of the quads of an N-Quads file as its default graph (streamed; blank
+    node labels kept, so they are the store's own when the file was dumped from it)."""
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                      for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    store.flush()
+
+
+def count_lines(path: Path) -> int:
+    """Lines of a file (quads of an N-Quads dump), counted in chunks."""
     with open(path, "rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
