@@ -34,8 +34,8 @@ from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
 LEDGER = "ledger.json"
 REPORT = "report.json"
 # From this many bytes of RDF files the build's store is on disk (bulk loader) instead of in memory: about
-# 200 thousand N-Triples, where an in-memory store starts to cost hundreds of MiB.
-DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
+# 1.5 million N-Triples, where an in-memory store with what the build derives nears 1.5 GiB.
+DISK_BUILD_MIN_BYTES = 192 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
 
 
@@ -113,27 +113,26 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         raise BuildError([f"{content_dir}: {exc}"]) from None
     problems = shacl_problems(union_graph(built.dataset))  # the shapes judge what the importers made, only that
     inner: ox.Store = built.dataset.store._inner
-    (work.bulk_extend if large else work.extend)(inner.quads_for_pattern(None, None, None, None))
+    private_graphs = [g for g in inner.named_graphs() if is_private_graph(base, g.value)]
+    # private facts never enter the work store, so no rule or check can carry them into a public graph
+    (work.bulk_extend if large else work.extend)(
+        q for q in inner.quads_for_pattern(None, None, None, None) if q.graph_name not in private_graphs)
     if owner is not None and str(built.owner) == owner:
         foreign.mark_owner(work, owner, base)
     warnings += [f"{path}: declares the owner <{d.iri}> ({d.how}); the owner is <{built.owner}>"
                  for d, path in _declared_elsewhere(work, files, str(built.owner))]
-    public = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode) and not is_private_graph(base, g.value)]
-    foreign.normalise(work, public, base, bulk=large)
-    public.append(ox.NamedNode(base + foreign.RDF_INFERRED_GRAPH))
-    problems += check_problems(work, {g: files[g][0] for g in files}, public,
-                               {g: Path(path) for g, (_, path) in files.items()})
+    foreign.normalise(work, base, bulk=large)
+    all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
+    problems += check_problems(work, {g: files[g][0] for g in files}, all_graphs,
+                               {g: Path(path) for g, (_, path) in files.items() if path})
     violations = [p for p in problems if p.severity == "violation"]
     if violations:
         raise BuildError([_problem_line(p) for p in violations])
     redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
-    private_graphs = [g for g in work.named_graphs() if not isinstance(g, ox.NamedNode) or is_private_graph(base, g.value)]
-    private_nq = ox.serialize((q for g in private_graphs for q in work.quads_for_pattern(None, None, None, g)),
+    private_nq = ox.serialize((q for g in private_graphs for q in inner.quads_for_pattern(None, None, None, g)),
                               format=ox.RdfFormat.N_QUADS)
     report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
-                           work, private_graphs)
-    for graph in private_graphs:
-        work.remove_graph(graph)
+                           work, inner, private_graphs)
     work.dump(str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in work.named_graphs())
     served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
@@ -219,20 +218,18 @@ def _count_default(store: ox.Store) -> int:
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
 
-def public_report(report: dict, store: ox.Store, private_graphs: list) -> dict:
+def public_report(report: dict, public: ox.Store, private: ox.Store, private_graphs: list) -> dict:
     """The build report without any warning or problem that names a private fact (the report is served on
     /quality): one holding an IRI or a text (4 characters or more) found only in private graphs is left out.
-    Looked up term by term in the store, never by collecting every public term."""
-    private = set(private_graphs)
-    candidates = {t for g in private_graphs for q in store.quads_for_pattern(None, None, None, g)
+    Each private term is looked up in the public store, never by collecting every public term."""
+    candidates = {t for g in private_graphs for q in private.quads_for_pattern(None, None, None, g)
                   for t in (q.subject, q.object) if not isinstance(t, ox.BlankNode) and len(t.value) >= 4}
 
-    def public(term) -> bool:
-        as_subject = () if isinstance(term, ox.Literal) else store.quads_for_pattern(term, None, None)
-        return any(q.graph_name not in private for q in as_subject) or (
-            any(q.graph_name not in private for q in store.quads_for_pattern(None, None, term)))
+    def public_term(term) -> bool:
+        as_subject = () if isinstance(term, ox.Literal) else public.quads_for_pattern(term, None, None)
+        return any(True for _ in as_subject) or any(True for _ in public.quads_for_pattern(None, None, term))
 
-    secrets = {t.value for t in candidates if not public(t)}
+    secrets = {t.value for t in candidates if not public_term(t)}
     if not secrets:
         return report
 
