@@ -34,8 +34,8 @@ from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
 LEDGER = "ledger.json"
 REPORT = "report.json"
 # From this many bytes of RDF files the build's store is on disk (bulk loader) instead of in memory: about
-# 1.5 million N-Triples, where an in-memory store with what the build derives nears 1.5 GiB.
-DISK_BUILD_MIN_BYTES = 192 * 1024 * 1024
+# 250 thousand N-Triples (a build the server reads from disk anyway): memory stays bounded at any size.
+DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
 
 
@@ -137,18 +137,24 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     graphs = sorted(g.value for g in work.named_graphs())
     served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
-        add_merged_default_graph(work, tmp / "graph.nq")
-        triples, index = _count_default(work), text_index_from_store(work, union=False)
+        add_merged_default_graph(work, tmp)
         del work
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
-    else:
+    elif served:
+        del work
+        gc.collect()
+        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
+    if served:  # counted on the merged default graph: each triple once, without a set of them all
+        disk = ox.Store(str(tmp / DISK_STORE))
+        triples, index = _count_default(disk), text_index_from_store(disk, union=False)
+        del disk
+        gc.collect()
+    elif not served:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work
         gc.collect()
         shutil.rmtree(tmp / WORK, ignore_errors=True)
-        if served:
-            write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
     meta = BuildMeta(
         build_id=build_id, base=base,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

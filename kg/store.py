@@ -292,18 +292,22 @@ def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mappi
 def write_disk_store(nquads: Path, folder: Path) -> None:
     """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use."""
     store = ox.Store(str(folder))
-    # parsed here rather than bulk_load-ed, which would rename blank nodes apart from the merged default graph's
-    store.bulk_extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-    add_merged_default_graph(store, nquads)
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    add_merged_default_graph(store, folder.parent)
     del store
 
 
-def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
-    """Give an on-disk store the RDF merge of the quads of an N-Quads file as its default graph (streamed; blank
-    node labels kept, so they are the store's own when the file was dumped from it)."""
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                      for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+def add_merged_default_graph(store: ox.Store, scratch: Path) -> None:
+    """Give an on-disk store the RDF merge of its named graphs as its default graph, all in Oxigraph (a CONSTRUCT
+    written to N-Triples, bulk-loaded): at 1M quads seconds instead of the minutes a Python loop over every quad
+    took. Blank nodes of the default graph are its own (bulk loading renames them), which only a query joining
+    GRAPH patterns with default-graph patterns on a blank node could notice."""
+    union = Path(scratch) / "union.nt"
+    store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(str(union),
+                                                                                    format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
+    union.unlink()
 
 
 def count_lines(path: Path) -> int:
