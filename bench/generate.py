@@ -1,6 +1,6 @@
 """A deterministic synthetic institute as N-Triples, in the vocabulary `kg build` produces (docs/model.md).
 
-    python bench/generate.py --triples 1000000 --out /tmp/institute-1m [--base http://127.0.0.1:8000/]
+    python bench/generate.py --triples 1000000 --out /tmp/institute-1m [--base http://127.0.0.1:8000/] [--plain]
 
 The folder holds several `.nt` files (an institute file with its organization, units, topics, projects and
 initiatives; then people and papers in files of about half a million triples); `kg build --content FOLDER`
@@ -16,6 +16,13 @@ What it holds, scaled to the size asked (about 100 triples per person):
   their authors in order (`schema:author` + `foaf:maker`/`foaf:made`, and `kg:authorship` nodes
   `{paper}#author-{n}` with `schema:position`), co-authors drawn mostly from the same lab;
 - projects (`schema:Project` + `foaf:Project`, members) and initiatives (`kg:Initiative`, memberships).
+
+With `--plain` the folder is plain schema.org as another tool would publish it, which `kg build --content`
+normalises (kg.foreign): no FOAF twins, no `kg:` terms and no resume.json; a `schema:ProfilePage` whose
+`schema:mainEntity` is the owner; positions as `schema:OrganizationRole` blank nodes under `schema:worksFor` /
+`schema:alumniOf` / `schema:memberOf`; authors in order as `schema:author` -> `schema:Role` blank nodes with
+`schema:author` and `schema:position` (every tenth paper as an `rdf:List` instead, every twenty-fifth with no
+order at all).
 
 Each paper's abstract carries one rare word `kw{n}` (about five papers share one), so text search can be
 measured on a selective query at every size.
@@ -36,6 +43,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FILE_TRIPLES = 500_000
 TRIPLES_PER_PERSON = 100  # measured: what one person with their share of papers, roles and projects adds
+TRIPLES_PER_PERSON_PLAIN = 75  # the same in plain schema.org (no FOAF twins, Role nodes for authors)
 
 FIRST = ("Ada Alan Alex Amina Ana Ari Ben Bo Carla Chen Dana Dev Eli Emma Eva Farah Femi Gus Hana Ines Ivan Jae "
          "Jon Kai Kim Lea Leo Li Lina Luca Mei Mia Nadia Nils Noor Omar Pia Raj Rosa Sam Sara Tao Tom Uma Vera "
@@ -99,13 +107,16 @@ class Writer:
         self.handle.close()
 
 
-def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed: int = 42) -> dict:
-    """Write the institute into out (a new or empty folder); returns counts."""
+def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed: int = 42,
+             plain: bool = False) -> dict:
+    """Write the institute into out (a new or empty folder); returns counts. plain: schema.org only (above)."""
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.nt"):
-        old.unlink()
+    for old in [*out.glob("*.nt"), out / "resume.json"]:
+        if old.exists():
+            old.unlink()
+    blank = iter(range(1, 1 << 62))  # blank node labels, unique across the folder
     rng = random.Random(seed)
-    people_n = max(20, triples // TRIPLES_PER_PERSON)
+    people_n = max(20, triples // (TRIPLES_PER_PERSON_PLAIN if plain else TRIPLES_PER_PERSON))
     labs_n = max(3, people_n // 25)
     papers_n = int(people_n * 2.2)
     projects_n = max(2, people_n // 20)
@@ -115,14 +126,15 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
     university = iri(base, "organization", "synthetic-university")
     inst.t(university, RDF_TYPE, f"<{S}CollegeOrUniversity>")
     inst.t(university, RDF_TYPE, f"<{S}Organization>")
-    inst.t(university, RDF_TYPE, f"<{F}Organization>")
+    if not plain:
+        inst.t(university, RDF_TYPE, f"<{F}Organization>")
     inst.t(university, S + "name", lit("Synthetic University"))
     inst.t(university, S + "url", "<https://university.example/>")
     faculties = []
     for i, name in enumerate(FACULTIES):
         fac = iri(base, "organization", f"faculty-of-{name.lower().replace(' ', '-')}")
         faculties.append(fac)
-        for t in (S + "Organization", F + "Organization"):
+        for t in (S + "Organization",) + (() if plain else (F + "Organization",)):
             inst.t(fac, RDF_TYPE, f"<{t}>")
         inst.t(fac, S + "name", lit(f"Faculty of {name}"))
         inst.t(fac, S + "parentOrganization", university)
@@ -133,7 +145,7 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
         lab = iri(base, "organization", f"lab-{i + 1}-{words[0]}-{words[1]}")
         labs.append(lab)
         fac = faculties[i % len(faculties)]
-        for t in (S + "Organization", S + "ResearchOrganization", F + "Organization"):
+        for t in (S + "Organization", S + "ResearchOrganization") + (() if plain else (F + "Organization",)):
             inst.t(lab, RDF_TYPE, f"<{t}>")
         inst.t(lab, S + "name", lit(f"Laboratory of {words[0].title()} {words[1].title()} {i + 1}"))
         inst.t(lab, S + "parentOrganization", fac)
@@ -162,17 +174,23 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
         lab = i % labs_n
         people.append((person, slug, lab))
         w = people_out
-        for t in (S + "Person", F + "Person"):
+        for t in (S + "Person",) + (() if plain else (F + "Person",)):
             w.t(person, RDF_TYPE, f"<{t}>")
         name = f"{first} {last}"
         w.t(person, S + "name", lit(name))
-        w.t(person, F + "name", lit(name))
         w.t(person, S + "url", f"<https://people.example/{slug}>")
-        w.t(person, F + "homepage", f"<https://people.example/{slug}>")
+        if not plain:
+            w.t(person, F + "name", lit(name))
+            w.t(person, F + "homepage", f"<https://people.example/{slug}>")
         for topic in rng.sample(topics, 2):
             w.t(person, S + "knowsAbout", topic)
         if i == 0:
-            w.t(person, RDF_TYPE, f"<{K}Owner>")
+            if plain:
+                page = f"<https://people.example/{slug}/#page>"
+                w.t(page, RDF_TYPE, f"<{S}ProfilePage>")
+                w.t(page, S + "mainEntity", person)
+            else:
+                w.t(person, RDF_TYPE, f"<{K}Owner>")
             w.t(person, S + "jobTitle", lit("Professor"))
             w.t(person, S + "description", lit("Director of the synthetic institute, for benchmarks."))
         start = 1995 + rng.randrange(25)
@@ -180,16 +198,17 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
         for level in range(steps):
             role_name = ROLES[min(len(ROLES) - 1, level + rng.randrange(2))]
             org = labs[(lab + level * 7) % labs_n]
-            role = f"<{base}id/role/{slug}--{org[len(base) + 17:-1]}--{role_name.lower().replace(' ', '-')}-{level}>"
+            role = (f"_:r{next(blank)}" if plain else
+                    f"<{base}id/role/{slug}--{org[len(base) + 17:-1]}--{role_name.lower().replace(' ', '-')}-{level}>")
             w.t(person, S + "worksFor", role)
-            w.t(role, RDF_TYPE, f"<{S}EmployeeRole>")
+            w.t(role, RDF_TYPE, f"<{S}OrganizationRole>" if plain else f"<{S}EmployeeRole>")
             w.t(role, S + "worksFor", org)
             w.t(role, S + "roleName", lit(role_name))
             w.t(role, S + "startDate", lit(str(start), "gYear"))
             start += 2 + rng.randrange(4)
             if level < steps - 1:
                 w.t(role, S + "endDate", lit(str(start), "gYear"))
-        phd = f"<{base}id/role/{slug}--synthetic-university--phd>"
+        phd = f"_:r{next(blank)}" if plain else f"<{base}id/role/{slug}--synthetic-university--phd>"
         w.t(person, S + "alumniOf", phd)
         w.t(phd, RDF_TYPE, f"<{S}OrganizationRole>")
         w.t(phd, S + "alumniOf", university)
@@ -201,23 +220,24 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
     for i in range(projects_n):
         words = rng.sample(WORDS, 2)
         project = iri(base, "project", f"project-{i + 1}-{words[0]}-{words[1]}")
-        for t in (S + "Project", F + "Project"):
+        for t in (S + "Project",) + (() if plain else (F + "Project",)):
             inst.t(project, RDF_TYPE, f"<{t}>")
         inst.t(project, S + "name", lit(f"{words[0].title()} {words[1].title()} project {i + 1}"))
         inst.t(project, S + "description", lit(f"A project on {words[0]} and {words[1]}."))
         for member in rng.sample(people, min(3, len(people))):
             inst.t(project, S + "member", member[0])
-            inst.t(project, F + "member", member[0])
+            if not plain:
+                inst.t(project, F + "member", member[0])
     for i in range(initiatives_n):
         words = rng.sample(WORDS, 2)
         slug = f"initiative-{i + 1}-{words[0]}-{words[1]}"
         initiative = iri(base, "initiative", slug)
-        for t in (K + "Initiative", S + "Organization"):
+        for t in (() if plain else (K + "Initiative",)) + (S + "Organization",):
             inst.t(initiative, RDF_TYPE, f"<{t}>")
         inst.t(initiative, S + "name", lit(f"{words[0].title()} {words[1].title()} reading group {i + 1}"))
         inst.t(initiative, S + "parentOrganization", university)
         for person, pslug, _ in rng.sample(people, min(4, len(people))):
-            role = f"<{base}id/role/{pslug}--{slug}--member>"
+            role = f"_:r{next(blank)}" if plain else f"<{base}id/role/{pslug}--{slug}--member>"
             inst.t(person, S + "memberOf", role)
             inst.t(role, RDF_TYPE, f"<{S}OrganizationRole>")
             inst.t(role, S + "memberOf", initiative)
@@ -250,6 +270,10 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
         for topic in rng.sample(topics, rng.randint(1, 2)):
             w.t(paper, S + "about", topic)
         w.t(paper, S + "sourceOrganization", labs[lab])
+        if plain:
+            plain_authors(w, paper, [a[0] for a in authors], i, blank)
+            w.entity_done()
+            continue
         for n, (person, _, _) in enumerate(authors, 1):
             node = f"<{paper[1:-1]}#author-{n}>"
             w.t(paper, S + "author", person)
@@ -262,6 +286,12 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
         w.entity_done()
     for writer in (inst, people_out, papers_out):
         writer.close()
+    if plain:  # the ProfilePage names the owner
+        total = inst.total + people_out.total + papers_out.total
+        return {"triples": total, "people": people_n, "papers": papers_n, "labs": labs_n, "projects": projects_n,
+                "initiatives": initiatives_n, "files": len(list(out.glob("*.nt"))), "plain": True,
+                "owner": f"{base}id/person/{people[0][1]}", "person": f"{base}id/person/{people[len(people) // 2][1]}",
+                "keyword": "kw7"}
     # the builder needs an owner: a minimal JSON Resume naming person 1
     (out / "resume.json").write_text(json.dumps({"basics": {
         "name": " ".join(OWNER), "label": "Professor",
@@ -273,14 +303,38 @@ def generate(out: Path, triples: int, base: str = "http://127.0.0.1:8000/", seed
             "keyword": "kw7"}
 
 
+def plain_authors(w: Writer, paper: str, authors: list[str], i: int, blank) -> None:
+    """A paper's authors as plain schema.org gives them: Role nodes with positions, an rdf:List (every tenth
+    paper), or no order (every twenty-fifth)."""
+    if i % 25 == 24:
+        for person in authors:
+            w.t(paper, S + "author", person)
+        return
+    if i % 10 == 9:
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        cells = [f"_:l{next(blank)}" for _ in authors]
+        w.t(paper, S + "author", cells[0])
+        for n, (cell, person) in enumerate(zip(cells, authors)):
+            w.t(cell, rdf + "first", person)
+            w.t(cell, rdf + "rest", cells[n + 1] if n + 1 < len(cells) else f"<{rdf}nil>")
+        return
+    for n, person in enumerate(authors, 1):
+        role = f"_:a{next(blank)}"
+        w.t(paper, S + "author", role)
+        w.t(role, RDF_TYPE, f"<{S}Role>")
+        w.t(role, S + "author", person)
+        w.t(role, S + "position", lit(str(n), "integer"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=100_000, help="about how many triples (default 100000)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the .nt files into")
     parser.add_argument("--base", default="http://127.0.0.1:8000/", help="base IRI of the resources")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--plain", action="store_true", help="plain schema.org, as another tool would publish it")
     args = parser.parse_args(argv)
-    counts = generate(args.out, args.triples, args.base, args.seed)
+    counts = generate(args.out, args.triples, args.base, args.seed, args.plain)
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 

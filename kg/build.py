@@ -79,9 +79,10 @@ class _Builder:
     """One build's state: the resolver, minted IRIs and the dataset being written."""
 
     def __init__(self, records: list[Record], base: str, previous_ledger: dict[str, str] | None,
-                 built_at: dt.datetime):
+                 built_at: dt.datetime, owner: str | None = None):
         self.base, self.built_at = base, built_at
         self.warnings: list[str] = []
+        self.external_owner = URIRef(owner) if owner else None  # named outside the importers (RDF, a setting)
         self.records = [self.repaired_urls(r) for r in records]
         self.docs = {r.path: r for r in records if isinstance(r, SourceDocument)}
         self.previous = previous_ledger or {}
@@ -200,11 +201,12 @@ class _Builder:
         papers = [r for r in self.ordered() if isinstance(r, Paper)]
         self.paper_clusters, membership = cluster_papers([(p.title, paper_ids(p.doi, p.arxiv)) for p in papers])
         self.paper_of = {id(p): cid for p, cid in zip(papers, membership)}
-        if self.owner_id is None:
+        if self.owner_id is None and self.external_owner is None:
             where = next((p for p in self.docs if p.endswith(("_config.yml", "resume.json"))), next(iter(self.docs),
                                                                                                     "content"))
             raise BuildError([f"{where}:1: no owner: the content names nobody (al-folio: first_name and last_name "
-                              f"in _config.yml; JSON Resume: basics.name)"])
+                              f"in _config.yml; JSON Resume: basics.name; RDF: a foaf:PersonalProfileDocument, a "
+                              f"schema:ProfilePage or kg build --owner)"])
 
     def mint(self) -> None:
         """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
@@ -361,7 +363,7 @@ class _Builder:
 
     def role_iris(self, r: Role) -> tuple[URIRef, URIRef | None, URIRef | None]:
         """The person, the organization and the role node of a role record (one node per person, org, role name)."""
-        person = self.entity_iri(PERSON, r.person) if r.person else self.iri[self.entities.cluster(self.owner_id).id]
+        person = self.entity_iri(PERSON, r.person) if r.person else self.owner_iri()
         org = self.thing(r.organization) if r.organization.strip() else None
         if org is None:
             return person, None, None
@@ -512,7 +514,7 @@ class _Builder:
 
     def add_homepage(self, sections: list[Section], mentions: list[Mention]) -> None:
         """A homepage version's prose and links, in its own graph."""
-        owner = self.iri[self.entities.cluster(self.owner_id).id]
+        owner = self.owner_iri()
         positions: dict[str, int] = defaultdict(int)
         for sec in sections:
             g, src = self.graph(sec.origin), iris.source_iri(self.base, sec.origin.path)
@@ -600,8 +602,13 @@ class _Builder:
                 self.warn(r.origin, r.message)
         self.add_homepage(sections, mentions)
         self.infer()
-        owner = self.iri[self.entities.cluster(self.owner_id).id]
-        return Built(self.ds, owner, self.warnings, self.ledger, self.redirects)
+        return Built(self.ds, self.owner_iri(), self.warnings, self.ledger, self.redirects)
+
+    def owner_iri(self) -> URIRef:
+        """The owner: the one the importers name, else the one named outside them (imported RDF, a setting)."""
+        if self.owner_id is None:
+            return self.external_owner
+        return self.iri[self.entities.cluster(self.owner_id).id]
 
 
 TYPE_RULES = {
@@ -623,7 +630,8 @@ NAMED_FOAF = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Project, KG.Owner}
 
 
 def build_graph(records: Iterable[Record], base: str, previous_ledger: dict[str, str] | None = None,
-                built_at: dt.datetime | None = None) -> Built:
-    """Turn importer records into the profile's dataset (one named graph per source document)."""
+                built_at: dt.datetime | None = None, owner: str | None = None) -> Built:
+    """Turn importer records into the profile's dataset (one named graph per source document); `owner` names
+    the owner when no importer does (imported RDF declares one, or the `owner` setting)."""
     built_at = built_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return _Builder(list(records), base, previous_ledger, built_at).run()
+    return _Builder(list(records), base, previous_ledger, built_at, owner).run()

@@ -80,19 +80,22 @@ def out_format(out: Path) -> str:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the graph to FILE, in the format its suffix names (as `kg export` writes it): "
                    ".ttl, .nt, .rdf (one graph); .jsonld, .nq, .trig (with the named graphs).")
+@click.option("--owner", help="IRI of the profile's owner, for a folder whose sources name none (RDF alone).")
 @friendly
-def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None) -> None:
+def build(content: Path | None, store: Path | None, base_iri: str | None, out: Path | None,
+          owner: str | None) -> None:
     """Read the source documents, build and validate the graph, and swap it in.
 
     \b
     Examples:
       kg build --content ~/my-profile
       kg build --out profile.ttl
+      kg build --content ~/my-rdf --owner https://me.example/#me
     """
     from kg.make import build as make_build
 
     fmt = out_format(out) if out else None
-    settings = _settings(content=content, store=store, base_iri=base_iri)
+    settings = _settings(content=content, store=store, base_iri=base_iri, owner=owner)
     report = make_build(settings)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

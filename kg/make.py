@@ -1,28 +1,43 @@
 """The whole build: content folder -> records -> graph -> validation -> a new store, swapped in whole.
 
-The one place that composes the stages; the CLI and `kg serve` call it.
+The one place that composes the stages; the CLI and `kg serve` call it. The importers' records become a small
+rdflib graph (kg.build), checked with the SHACL shapes; RDF files are streamed by pyoxigraph into the build's
+store beside it (on disk for a large folder), never through rdflib or a Python list of quads; then the owner is
+settled, imported RDF is normalised (kg.foreign) and checked (queries/checks), and counts, the private split and
+the text index are computed by streaming or by queries on that store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import foreign, iris
 from kg.build import build_graph
 from kg.errors import BuildError, SourceError
+from kg.records import Owner, RdfData, Record
 from kg.settings import Settings
 from kg.sources import read_content
+from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
-from kg.store import PRIVATE, PRIVATE_LEDGER, BuildMeta, current_build, new_build_id, write_build
-from kg.textindex import INDEX as TEXT_INDEX, build_text_index
+from kg.store import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
+                      begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
+                      write_disk_store)
+from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
+# From this many bytes of RDF files the build's store is on disk (bulk loader) instead of in memory: about
+# 250 thousand N-Triples (a build the server reads from disk anyway): memory stays bounded at any size.
+DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
+WORK = "work"  # the build's store while it is being made, in the temporary build folder
 
 
 @dataclass
@@ -36,10 +51,14 @@ class BuildReport:
 
 
 def content_hash(content_dir: Path) -> str:
-    """A digest of every file under the content folder, to tell whether a build is stale."""
+    """A digest of every file under the content folder, to tell whether a build is stale (read in chunks)."""
     digest = hashlib.sha256()
     for path in sorted(p for p in Path(content_dir).rglob("*") if p.is_file() and not p.name.startswith(".")):
-        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -58,82 +77,197 @@ def _previous_ledger_data(store_dir: Path) -> dict:
     return {}
 
 
-def split_ledger(ledger: dict[str, str], redirects: dict[str, str], public: list[ox.Quad],
-                 private: list[ox.Quad], unpublished: set[str]) -> tuple[dict, dict]:
+def split_ledger(ledger: dict[str, str], redirects: dict[str, str], public: ox.Store, private: ox.Store,
+                 private_graphs: list, unpublished: set[str]) -> tuple[dict, dict]:
     """(public ledger, owner's ledger): the public one holds only redirects from and to IRIs that were never
-    private-only, and no identity key (keys are names and URLs, some read from private sources)."""
-    def iris(quads: list[ox.Quad]) -> set[str]:
-        return {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
-
-    published = iris(public)
-    hidden = (unpublished | iris(private)) - published
+    private-only, and no identity key (keys are names and URLs, some read from private sources). Each IRI of the
+    ledger is looked up in the stores, never by collecting every term of the graph."""
+    candidates = set(ledger.values()) | set(redirects) | set(redirects.values()) | unpublished
+    published = {iri for iri in candidates if _names(public, iri, [None])}
+    private_only = {iri for iri in candidates if _names(private, iri, private_graphs)} - published
+    hidden = (unpublished | private_only) - published
     shown = {old: new for old, new in redirects.items() if new in published and old not in hidden}
     return ({"redirects": shown},
             {"ledger": ledger, "redirects": redirects, "unpublished": sorted(hidden)})
 
 
+def _names(store: ox.Store, iri: str, graphs: list) -> bool:
+    """Whether an IRI is a subject or an object in these graphs of the store (None: any graph)."""
+    node = ox.NamedNode(iri)
+    return any(any(True for _ in store.quads_for_pattern(node, None, None, g)) or
+               any(True for _ in store.quads_for_pattern(None, None, node, g)) for g in graphs)
+
+
 def is_stale(settings: Settings) -> bool:
-    """True when there is no build, or it was made from other content or another base IRI."""
+    """True when there is no build, or it was made from other content, base IRI or owner setting."""
     build = current_build(settings.store)
     if build is None:
         return True
     meta = BuildMeta.read(build / "meta.json")
-    return meta.base != settings.base or meta.stats.get("content_hash") != content_hash(settings.content_dir)
+    return (meta.base != settings.base or meta.stats.get("content_hash") != content_hash(settings.content_dir)
+            or meta.stats.get("owner_setting") != settings.owner)
 
 
 def build(settings: Settings) -> BuildReport:
     """Read, build, validate and store the profile; raises SourceError/BuildError leaving the old store as it was."""
-    from kg.validate import validate
-
     content_dir = settings.content_dir
     records = read_content(content_dir)
+    imported = [r for r in records if isinstance(r, RdfData)]
+    records = [r for r in records if not isinstance(r, RdfData)]
+    build_id = new_build_id()
+    with build_lock(settings.store):
+        tmp = begin_build(settings.store, build_id)
+        try:
+            return _build(settings, records, imported, build_id, tmp)
+        except BaseException:
+            gc.collect()  # drop the work store's handles before its folder goes
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def _build(settings: Settings, records: list[Record], imported: list[RdfData], build_id: str,
+           tmp: Path) -> BuildReport:
+    from kg.validate import check_problems, shacl_problems, union_graph
+
+    base, content_dir = settings.base, settings.content_dir
+    large = sum(Path(r.file).stat().st_size for r in imported if r.file) >= DISK_BUILD_MIN_BYTES
+    work = ox.Store(str(tmp / WORK)) if large else ox.Store()
+    files = load_imported(work, imported, base, bulk=large)
+    owner, warnings = choose_owner(settings.owner, records, foreign.declared_owners(work, map(ox.NamedNode, files)),
+                                   content_dir)
     old_ledger, old_redirects = previous_ledger(settings.store)
     unpublished = set(_previous_ledger_data(settings.store).get("unpublished", []))
     try:
-        built = build_graph(records, settings.base, old_ledger)
+        built = build_graph(records, base, old_ledger, owner=owner)
     except (KeyError, ValueError) as exc:
         raise BuildError([f"{content_dir}: {exc}"]) from None
-    problems = validate(built.dataset, owl=False)
+    problems = shacl_problems(union_graph(built.dataset))  # the shapes judge what the importers made, only that
+    inner: ox.Store = built.dataset.store._inner
+    private_graphs = [g for g in inner.named_graphs() if is_private_graph(base, g.value)]
+    # private facts never enter the work store, so no rule or check can carry them into a public graph
+    (work.bulk_extend if large else work.extend)(
+        q for q in inner.quads_for_pattern(None, None, None, None) if q.graph_name not in private_graphs)
+    if owner is not None and str(built.owner) == owner:
+        foreign.mark_owner(work, owner, base)
+    warnings += [f"{path}: declares the owner <{d.iri}> ({d.how}); the owner is <{built.owner}>"
+                 for d, path in _declared_elsewhere(work, files, str(built.owner))]
+    foreign.normalise(work, base, bulk=large)
+    all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
+    problems += check_problems(work, {g: files[g][0] for g in files}, all_graphs,
+                               {g: Path(path) for g, (_, path) in files.items() if path})
     violations = [p for p in problems if p.severity == "violation"]
     if violations:
         raise BuildError([_problem_line(p) for p in violations])
-    inner: ox.Store = built.dataset.store._inner
     redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
-    public, private = split_private(inner, settings.base)
+    private_nq = ox.serialize((q for g in private_graphs for q in inner.quads_for_pattern(None, None, None, g)),
+                              format=ox.RdfFormat.N_QUADS)
+    report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
+                           work, inner, private_graphs)
+    shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
+    work.dump(str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    graphs = sorted(g.value for g in work.named_graphs())
+    served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
+    if served and large:  # the work store becomes the server's read-only store
+        add_merged_default_graph(work, tmp)
+        del work
+        gc.collect()
+        (tmp / WORK).rename(tmp / DISK_STORE)
+    elif served:
+        del work
+        gc.collect()
+        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
+    if served:  # counted on the merged default graph: each triple once, without a set of them all
+        disk = ox.Store(str(tmp / DISK_STORE))
+        triples, index = _count_default(disk), text_index_from_store(disk, union=False)
+        del disk
+        gc.collect()
+    elif not served:
+        triples, index = _count_distinct(work), text_index_from_store(work, union=True)
+        del work
+        gc.collect()
+        shutil.rmtree(tmp / WORK, ignore_errors=True)
     meta = BuildMeta(
-        build_id=new_build_id(), base=settings.base,
+        build_id=build_id, base=base,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        triples=len({(q.subject, q.predicate, q.object) for q in public}),
-        graphs=sorted({q.graph_name.value for q in public}),
-        stats={"content_hash": content_hash(content_dir), "owner": str(built.owner)},
+        triples=triples, graphs=graphs,
+        stats={"content_hash": content_hash(content_dir), "owner": str(built.owner),
+               "owner_setting": settings.owner},
     )
-    report = {"warnings": built.warnings, "problems": [p.__dict__ for p in problems]}
-    shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, public, private, unpublished)
     attachments = {
         LEDGER: json.dumps(shown, indent=1).encode(),
         PRIVATE_LEDGER: json.dumps(owned, indent=1).encode(),
-        REPORT: json.dumps(public_report(report, public, private), indent=1, ensure_ascii=False).encode(),
-        PRIVATE: ox.serialize(private, format=ox.RdfFormat.N_QUADS),
-        TEXT_INDEX: build_text_index(public),
+        REPORT: json.dumps(report, indent=1, ensure_ascii=False).encode(),
+        PRIVATE: private_nq,
+        TEXT_INDEX: index,
     }
-    build_dir = write_build(settings.store, public, meta, attachments)
-    return BuildReport(build_dir, meta, built.warnings, report["problems"])
+    build_dir = commit_build(settings.store, tmp, meta, attachments)
+    return BuildReport(build_dir, meta, built.warnings + warnings, report["problems"])
 
 
-def split_private(store: ox.Store, base: str) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """Public quads, and the quads of private graphs (stored apart, loaded only by the owner's own commands)."""
-    public, private = [], []
-    for quad in store.quads_for_pattern(None, None, None, None):
-        (private if is_private_graph(base, quad.graph_name.value) else public).append(quad)
-    return public, private
+def load_imported(store: ox.Store, imported: list[RdfData], base: str, bulk: bool) -> dict[str, tuple[str, str]]:
+    """Stream each imported RDF record into its source document's graph; graph IRI -> (path, file on disk)."""
+    files: dict[str, tuple[str, str]] = {}
+    for data in imported:
+        graph = ox.NamedNode(str(iris.source_iri(base, data.origin.path)))
+        rdf_source.load_into(store, data, graph, base_iri=graph.value, bulk=bulk)
+        if data.file:
+            files[graph.value] = (data.origin.path, data.file)
+        else:
+            files.setdefault(graph.value, (data.origin.path, ""))
+    return {g: v for g, v in files.items()}
 
 
-def public_report(report: dict, public: list[ox.Quad], private: list[ox.Quad]) -> dict:
+def choose_owner(setting: str | None, records: list[Record], declared: list[foreign.DeclaredOwner],
+                 content_dir: Path) -> tuple[str | None, list[str]]:
+    """The owner to give the builder when no importer names one: the `owner` setting, else the one owner the
+    imported RDF declares; None when an importer names the owner. BuildError when nothing or too much does."""
+    named = next((r for r in records if isinstance(r, Owner) and r.name), None)
+    if named is not None:
+        unused = [f"{named.origin.path}: names the owner; the owner setting <{setting}> is not used"] if setting else []
+        return None, unused
+    if setting:
+        return setting, []
+    owners = sorted({d.iri for d in declared})
+    if len(owners) == 1:
+        return owners[0], []
+    if not owners:
+        raise BuildError([f"{content_dir}: no owner: no source names the profile's owner. Give resume.json a "
+                          "basics.name, declare one in RDF (a foaf:PersonalProfileDocument's foaf:primaryTopic or "
+                          "a schema:ProfilePage's schema:mainEntity), or set it: kg build --owner IRI (KG_OWNER)"])
+    raise BuildError([f"{content_dir}: the RDF declares {len(owners)} owners ({', '.join(f'<{o}>' for o in owners)}); "
+                      "say which with kg build --owner IRI (KG_OWNER)"])
+
+
+def _declared_elsewhere(store: ox.Store, files: dict[str, tuple[str, str]], owner: str):
+    """Owners the RDF declares that are not the build's owner, with the file declaring each."""
+    for d in foreign.declared_owners(store, map(ox.NamedNode, files)):
+        if d.iri != owner:
+            yield d, files[d.graph][0]
+
+
+def _count_distinct(store: ox.Store) -> int:
+    """Distinct triples over all named graphs (a small build's store)."""
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return int(next(iter(rows))["n"].value)
+
+
+def _count_default(store: ox.Store) -> int:
+    """Triples of the default graph (a large build's merged graph: each triple once)."""
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+
+def public_report(report: dict, public: ox.Store, private: ox.Store, private_graphs: list) -> dict:
     """The build report without any warning or problem that names a private fact (the report is served on
-    /quality): one holding an IRI or a text (4 characters or more) found only in private graphs is left out."""
-    seen = {t.value for q in public for t in (q.subject, q.predicate, q.object) if not isinstance(t, ox.BlankNode)}
-    secrets = {t.value for q in private for t in (q.subject, q.object)
-               if not isinstance(t, ox.BlankNode) and len(t.value) >= 4} - seen
+    /quality): one holding an IRI or a text (4 characters or more) found only in private graphs is left out.
+    Each private term is looked up in the public store, never by collecting every public term."""
+    candidates = {t for g in private_graphs for q in private.quads_for_pattern(None, None, None, g)
+                  for t in (q.subject, q.object) if not isinstance(t, ox.BlankNode) and len(t.value) >= 4}
+
+    def public_term(term) -> bool:
+        as_subject = () if isinstance(term, ox.Literal) else public.quads_for_pattern(term, None, None)
+        return any(True for _ in as_subject) or any(True for _ in public.quads_for_pattern(None, None, term))
+
+    secrets = {t.value for t in candidates if not public_term(t)}
     if not secrets:
         return report
 

@@ -210,10 +210,13 @@ Record = Union[SourceDocument, Entity, Owner, Role, Paper, Section, Mention, Ali
 
 @dataclass
 class RdfData:
-    """RDF taken as it is from a .ttl/.nt/.nq/.trig/.jsonld file: (s, p, o) triples of rdflib terms."""
+    """RDF taken as it is from a .ttl/.nt/.nq/.trig/.rdf/.jsonld file: (s, p, o) triples of rdflib terms, or,
+    for a file the build streams into its store without reading it into Python, the file's path and format."""
 
     triples: list
     origin: Origin
+    file: str | None = None  # absolute path of a file to stream (then `triples` is empty)
+    format: str | None = None  # its pyoxigraph RdfFormat name, e.g. "N_TRIPLES"
 
 
 Record = Union[SourceDocument, Entity, Owner, Role, Paper, Section, Mention, Alias, Warning_, RdfData]

@@ -44,6 +44,7 @@ class Settings:
     page_size: int = _meta(100, "items per page of a list (?page=N)")
     sitemap_urls: int = _meta(50_000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
+    owner: str | None = _meta(None, "IRI of the profile's owner, for a folder whose sources name none (RDF alone)")
 
     @property
     def base(self) -> str:
@@ -102,6 +103,8 @@ def _validate(s: Settings) -> None:
         raise KGError(f"setting base_iri: {s.base!r} must be an http(s) IRI")
     if s.content is not None and not s.content.is_dir():
         raise KGError(f"setting content: {s.content} is not a folder")
+    if s.owner is not None and not s.owner.startswith(("http://", "https://", "urn:")):
+        raise KGError(f"setting owner: {s.owner!r} must be an absolute IRI")
     if s.query_timeout <= 0 or s.result_limit <= 0:
         raise KGError("settings query_timeout and result_limit must be positive")
     if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0:

@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 
+from kg.settings import PROJECT_ROOT
 from kg.store import GraphStore, Term
 
 INDEX = "fts.sqlite"
@@ -31,6 +32,7 @@ SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ARTICLE = SCHEMA + "ScholarlyArticle"
 MIN_LENGTH = 3  # trigrams
+INDEX_QUERY = PROJECT_ROOT / "queries" / "build" / "text-index.rq"
 
 _SCHEMA_SQL = """
 CREATE TABLE docs (id INTEGER PRIMARY KEY, paper TEXT NOT NULL, title TEXT NOT NULL, title_term TEXT NOT NULL,
@@ -41,27 +43,23 @@ CREATE VIRTUAL TABLE fts USING fts5 (title, abstract, content='docs', content_ro
 
 
 def build_text_index(quads: Iterable[ox.Quad]) -> bytes:
-    """An FTS5 index (a SQLite database, as bytes) of the papers' titles and abstracts in these quads."""
-    papers: dict[str, dict[str, set]] = {}
-    articles: set[str] = set()
-    wanted = {SCHEMA + "name": "titles", SCHEMA + "abstract": "abstracts", SCHEMA + "datePublished": "dates"}
-    for quad in quads:
-        predicate = quad.predicate.value
-        if predicate == RDF_TYPE:
-            if quad.object.value == ARTICLE:
-                articles.add(str(quad.subject))
-            continue
-        slot = wanted.get(predicate)
-        if slot is None or (slot != "dates" and not isinstance(quad.object, ox.Literal)):
-            continue
-        entry = papers.setdefault(str(quad.subject), {"titles": set(), "abstracts": set(), "dates": set()})
-        entry[slot].add(quad.object)
+    """An FTS5 index of the papers' titles and abstracts in these quads (loaded into a scratch store; for a
+    build's own store use text_index_from_store, which reads nothing but the papers)."""
+    store = ox.Store()
+    store.extend(quads)
+    return text_index_from_store(store, union=True)
+
+
+def text_index_from_store(store: ox.Store, union: bool) -> bytes:
+    """An FTS5 index (a SQLite database, as bytes) of the papers' titles and abstracts in a store: its default
+    graph, or with union the union of its named graphs. Streamed from one query, never every quad."""
+    rows = store.query(INDEX_QUERY.read_text(encoding="utf-8"), use_default_graph_as_union=union)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / INDEX
         db = sqlite3.connect(path)
         db.executescript(_SCHEMA_SQL)
         db.executemany("INSERT INTO docs (paper, title, title_term, date_term, abstract, abstract_term) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", _rows(papers, articles))
+                       "VALUES (?, ?, ?, ?, ?, ?)", _rows(rows))
         db.execute("INSERT INTO fts (fts) VALUES ('rebuild')")
         db.commit()
         db.execute("VACUUM")
@@ -69,21 +67,12 @@ def build_text_index(quads: Iterable[ox.Quad]) -> bytes:
         return path.read_bytes()
 
 
-def _rows(papers: dict[str, dict[str, set]], articles: set[str]):
-    """Every (paper, title, date, abstract) combination, as `?paper a schema:ScholarlyArticle ; schema:name
-    ?title . OPTIONAL { abstract } OPTIONAL { date }` gives them."""
-    for paper in sorted(articles):
-        entry = papers.get(paper)
-        if not entry or not entry["titles"]:
-            continue
-        dates = sorted(entry["dates"], key=str) or [None]
-        abstracts = sorted(entry["abstracts"], key=str) or [None]
-        for title in sorted(entry["titles"], key=str):
-            for date in dates:
-                for abstract in abstracts:
-                    yield (paper, title.value, str(title), None if date is None else str(date),
-                           None if abstract is None else abstract.value,
-                           None if abstract is None else str(abstract))
+def _rows(solutions: ox.QuerySolutions):
+    """Index rows from the query's solutions: each term in N-Triples form, the title and abstract as text."""
+    for row in solutions:
+        paper, title, date, abstract = row["paper"], row["title"], row["date"], row["abstract"]
+        yield (str(paper), title.value, str(title), None if date is None else str(date),
+               None if abstract is None else abstract.value, None if abstract is None else str(abstract))
 
 
 # ---------------------------------------------------------------- searching

@@ -1,7 +1,14 @@
-"""Validation of a built graph: SHACL shapes (pySHACL), OWL consistency (HermiT via owlready2), schema.org coverage."""
+"""Validation of a built graph: SHACL shapes (pySHACL) for what the importers make, SPARQL checks for imported RDF
+and the whole build (queries/checks/*.rq, run in pyoxigraph), OWL consistency (HermiT via owlready2).
+
+Imported RDF is taken as it is: the shapes, written for the importers' own output, never judge it. The checks
+flag only what is truly broken in it (an ill-typed literal, a date that is not a date) as warnings with the
+file and line where the value is written.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -24,6 +31,10 @@ from kg.vocab import KG, OWL, PROV, SCHEMA, XSD
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 KG_ONTOLOGY = ONTOLOGY_DIR / "kg.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+CHECKS_DIR = PROJECT_ROOT / "queries" / "checks"
+RDF_AGENT = "kg.sources.rdf"  # the importer whose graphs hold RDF taken as it is
+RDF_INFERRED = "graph/inferred/rdf"  # appended to the base IRI: what the build derives from imported RDF
+MAX_ROWS_PER_CHECK = 50
 SCHEMA_VOCAB = ONTOLOGY_DIR / "schemaorg-current-https.ttl"
 
 SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
@@ -127,12 +138,175 @@ def schema_terms_missing(graph: Graph | Dataset) -> set[str]:
 
 
 def validate(graph: Graph | Dataset, *, owl: bool = True) -> list[Problem]:
-    """Every problem in graph (a Graph or a Dataset, validated as the union of its graphs): SHACL, then OWL."""
-    data = union_graph(graph)
-    problems = shacl_problems(data)
+    """Every problem in graph (a Graph or a Dataset, validated as the union of its graphs): SHACL on what the
+    importers made, the SPARQL checks on everything, then OWL."""
+    if not _is_dataset(graph):
+        data = union_graph(graph)
+        return shacl_problems(data) + (owl_problems(data) if owl else [])
+    store = ox.Store()
+    store.extend(ox.Quad(_ox(s), _ox(p), _ox(o), _ox(g.identifier if isinstance(g, Graph) else g))
+                 for s, p, o, g in graph.quads((None, None, None, None)))
+    imported = imported_graphs(store)
+    skip = set(imported) | {g.value for g in store.named_graphs() if g.value.endswith("/" + RDF_INFERRED)}
+    importers_own = Graph()
+    for s, p, o, g in graph.quads((None, None, None, None)):
+        if str(g.identifier if isinstance(g, Graph) else g) not in skip:
+            importers_own.add((s, p, o))
+    problems = shacl_problems(importers_own)
+    problems += check_problems(store, imported, [g for g in store.named_graphs()])
     if owl:
-        problems += owl_problems(data)
+        problems += owl_problems(union_graph(graph))
     return problems
+
+
+def _ox(term: Node):
+    """An rdflib term as a pyoxigraph term."""
+    from rdflib import BNode, Literal as RLiteral
+
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    return ox.DefaultGraph()
+
+
+# ---------------------------------------------------------------- SPARQL checks (queries/checks)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: a SELECT whose rows are problems, with its severity, scope and message from its #+ header."""
+
+    name: str
+    severity: str  # "violation" or "warning"
+    scope: str  # "imported": over each imported file's graph (GRAPH ?graph); "build": over the whole build
+    message: str  # with {variable} placeholders
+    text: str
+
+
+@cache
+def load_checks() -> tuple[Check, ...]:
+    """Every queries/checks/*.rq, in name order."""
+    checks = []
+    for path in sorted(CHECKS_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header = dict(re.findall(r"^#\+ (\w+): (.*)$", text, flags=re.M))
+        checks.append(Check(path.stem, header.get("severity", "warning"), header.get("scope", "imported"),
+                            header.get("message", path.stem).strip().strip('"'), text))
+    return tuple(checks)
+
+
+def imported_graphs(store: ox.Store) -> dict[str, str]:
+    """The graphs of imported RDF files, each with its file's path (from the provenance the build writes)."""
+    query = (f"PREFIX prov: <{PROV}> PREFIX schema: <{SCHEMA}> SELECT DISTINCT ?graph ?path WHERE {{ "
+             f"?graph prov:wasGeneratedBy/prov:wasAssociatedWith/schema:name {ox.Literal(RDF_AGENT)} ; "
+             "schema:name ?path }")
+    rows = store.query(query, use_default_graph_as_union=True)
+    return {row["graph"].value: row["path"].value for row in rows}
+
+
+def check_problems(store: ox.Store, imported: dict[str, str], build_graphs: list,
+                   files: dict[str, Path] | None = None) -> list[Problem]:
+    """The problems the checks find: `imported` ones in the imported graphs (graph IRI -> file path), located at
+    the line of the file that holds the value when `files` (graph IRI -> file on disk) is given; `build` ones
+    over build_graphs (all public graphs)."""
+    problems: list[Problem] = []
+    for check in load_checks():
+        if check.scope == "imported":
+            if not imported:
+                continue
+            rows = store.query(check.text, named_graphs=[ox.NamedNode(g) for g in imported])
+        else:
+            rows = store.query(check.text, default_graph=build_graphs or [ox.DefaultGraph()])
+        names = [v.value for v in rows.variables]
+        found = []
+        for n, row in enumerate(rows):
+            if n == MAX_ROWS_PER_CHECK:
+                found.append(None)
+                break
+            found.append({k: row[k] for k in names if row[k] is not None})
+        problems += _check_rows(check, found, imported, files or {})
+    return problems
+
+
+def _check_rows(check: Check, rows: list[dict | None], imported: dict[str, str],
+                files: dict[str, Path]) -> list[Problem]:
+    """Problems from a check's rows; a None row stands for "more rows than are reported"."""
+    located = _locate(rows, files)
+    out = []
+    for row, line in zip(rows, located):
+        if row is None:
+            out.append(Problem(check.severity, "", None, f"{check.name}: more than {MAX_ROWS_PER_CHECK} found; "
+                               "the first ones are reported", None))
+            continue
+        graph = row.get("graph")
+        path = imported.get(graph.value) if graph is not None else None
+        message = re.sub(r"\{(\w+)\}", lambda m: _term_text(row.get(m.group(1))), check.message)
+        source = f"{path}:{line}" if path and line else path
+        subject = row.get("subject")
+        out.append(Problem(check.severity, _term_text(subject) if subject is not None else "",
+                           row["property"].value if "property" in row else None, message, source))
+    return out
+
+
+def _locate(rows: list[dict | None], files: dict[str, Path]) -> list[int | None]:
+    """For each row, the first line of its graph's file that holds its value as written (one pass per file)."""
+    wanted: dict[str, dict[str, int | None]] = defaultdict(dict)
+    keys: list[tuple[str, list[str]] | None] = []
+    for row in rows:
+        graph = row.get("graph") if row else None
+        if graph is None or graph.value not in files:
+            keys.append(None)
+            continue
+        needles = _needles(row)
+        for needle in needles:
+            wanted[graph.value][needle] = None
+        keys.append((graph.value, needles))
+    for graph, needles in wanted.items():
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)).encode())
+        remaining = set(needles)
+        with open(files[graph], "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                for match in pattern.finditer(line):
+                    text = match.group().decode("utf-8", "replace")
+                    if text in remaining:
+                        needles[text] = number
+                        remaining.discard(text)
+                if not remaining:
+                    break
+    lines = []
+    for key in keys:
+        if key is None:
+            lines.append(None)
+            continue
+        graph, needles = key
+        lines.append(next((wanted[graph][n] for n in needles if wanted[graph].get(n)), None))
+    return lines
+
+
+def _needles(row: dict) -> list[str]:
+    """What to look for in the file, best first: the value quoted, the value as RDF/XML or JSON holds it."""
+    value = row.get("value")
+    if isinstance(value, ox.Literal):
+        text = value.value
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        return [f'"{escaped}"', f"'{text}'", f">{text}<"]
+    subject = row.get("subject")
+    return [subject.value] if isinstance(subject, ox.NamedNode) else []
+
+
+def _term_text(term: object) -> str:
+    """A term as a message shows it: a literal quoted, an IRI as a curie where one is known."""
+    if isinstance(term, ox.Literal):
+        return json.dumps(term.value, ensure_ascii=False)
+    if isinstance(term, ox.NamedNode):
+        curie = _curie(term.value)
+        return curie if curie != term.value else f"<{term.value}>"
+    return "" if term is None else str(term)
 
 
 def shacl_problems(data: Graph) -> list[Problem]:
@@ -377,7 +551,8 @@ def _closure(start: Iterable[Node], supers: dict[Node, set[Node]]) -> set[Node]:
 
 
 def _curie(iri: str) -> str:
-    for prefix, ns in (("schema", str(SCHEMA)), ("kg", str(KG)), ("foaf", "http://xmlns.com/foaf/0.1/")):
+    for prefix, ns in (("schema", str(SCHEMA)), ("kg", str(KG)), ("foaf", "http://xmlns.com/foaf/0.1/"),
+                       ("xsd", str(XSD))):
         if str(iri).startswith(ns):
             return f"{prefix}:{str(iri)[len(ns):]}"
     return str(iri)

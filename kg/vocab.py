@@ -13,6 +13,7 @@ KG_TERMS = {
     "Authorship": "class: one author at one position in a paper's author list (a schema:Role)",
     "authorship": "property: paper -> Authorship (the schema.org Role pattern on schema:author)",
     "TruncatedAuthorList": "class: a paper whose known author list ends in 'et al.'",
+    "AuthorOrderUnknown": "class: a paper whose source gives no author order (positions follow the names)",
     "SelectedPaper": "class: a paper the owner highlights (al-folio's selected flag)",
     "Initiative": "class: a committee, programme, reading group, workshop or community the owner takes part in",
     "supervisor": "property: Role -> Person who supervised the role holder",

@@ -93,8 +93,11 @@ BAD_INPUTS = {
     "JSON Resume wrong type": ("resume.json", lambda t: t.replace('"work": [', '"work": "none", "x": [', 1),
                                "resume.json:"),
     "not BibTeX at all": ("papers.bib", lambda t: "@misc{broken,\n  title = {Unclosed\n", "papers.bib:1"),
-    "SHACL violation": ("extra.ttl", lambda t: "<http://example.org/p> a <https://schema.org/ScholarlyArticle> .\n",
-                        "schema:name"),
+    # imported RDF is never refused for a modelling choice (a nameless paper is allowed): only what cannot be read,
+    # or a build that would have two owners
+    "unreadable RDF": ("extra.ttl", lambda t: "<http://example.org/p> a .\n", "extra.ttl:1"),
+    "second owner": ("extra.ttl", lambda t: '<http://example.org/p> a <https://w3id.org/scholarly-kg/ns#Owner> .\n',
+                     "more than one owner"),
 }
 
 

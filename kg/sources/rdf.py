@@ -1,6 +1,9 @@
-"""RDF importer: Turtle, N-Triples, N-Quads, TriG and JSON-LD files taken as they are, as (s, p, o) triples.
+"""RDF importer: Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD files taken as they are.
 
 Quads lose their graph: the file is one source document, so its triples go in that document's graph.
+A file of any size is streamed by pyoxigraph straight into the build's store (`load_into`), never read into
+Python objects; only JSON-LD, which needs its contexts made local first, is parsed here (rdflib).
+Relative IRIs (`<#me>` in a FOAF profile) resolve against the source document's IRI.
 JSON-LD is read offline: a schema.org `@context` (`https://schema.org`, `http://schema.org/`,
 `https://schema.org/docs/jsonldcontext.jsonld`...) is replaced by the local copy in ontology/schemaorgcontext.jsonld,
 read in the project's https://schema.org/ namespace (the published context maps terms to http://schema.org/ for
@@ -11,11 +14,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 import re
 import warnings
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -31,8 +36,11 @@ FORMATS: dict[str, tuple[str, str]] = {  # suffix -> (rdflib format, media type)
     ".nt": ("nt", "application/n-triples"),
     ".nq": ("nquads", "application/n-quads"),
     ".trig": ("trig", "application/trig"),
+    ".rdf": ("xml", "application/rdf+xml"),
     ".jsonld": ("json-ld", "application/ld+json"),
 }
+STREAMED = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".rdf": "RDF_XML"}
+_QUAD_FORMATS = {"N_QUADS", "TRIG"}
 SCHEMA_CONTEXT = PROJECT_ROOT / "ontology" / "schemaorgcontext.jsonld"
 SCHEMA_NS = "https://schema.org/"
 _SCHEMA_CONTEXT_URL = re.compile(r"^https?://schema\.org(?:/(?:docs/jsonldcontext\.jsonld?)?)?$")
@@ -40,13 +48,58 @@ _LINE_BASED = {"nt", "nquads"}
 
 
 def matches(path: Path) -> bool:
-    """Files with an RDF suffix: .ttl .nt .nq .trig .jsonld."""
+    """Files with an RDF suffix: .ttl .nt .nq .trig .rdf .jsonld."""
     return path.suffix.lower() in FORMATS
 
 
 def read(path: Path, rel: str) -> list[Record]:
-    """The document and its triples."""
-    return parse(read_text(path, rel), rel, path.suffix.lower())
+    """The document, and its triples (JSON-LD) or the file to stream into the store (every other format)."""
+    suffix = path.suffix.lower()
+    if suffix in STREAMED:
+        return [SourceDocument(path=rel, importer=NAME, media_type=FORMATS[suffix][1]),
+                RdfData(triples=[], origin=Origin(rel, 1), file=str(path.resolve()), format=STREAMED[suffix])]
+    return parse(read_text(path, rel), rel, suffix)
+
+
+def load_into(store: ox.Store, data: RdfData, graph: ox.NamedNode, base_iri: str, bulk: bool = False) -> None:
+    """Put a record's triples into one graph of a pyoxigraph store: a file streamed by pyoxigraph (quads lose
+    their graph), or the triples parsed here; SourceError with the parser's line on bad syntax."""
+    rel = data.origin.path
+    if data.file is None:
+        from rdflib.term import BNode
+
+        def term(node: object) -> object:
+            if isinstance(node, BNode):
+                return ox.BlankNode(hashlib.sha1(f"{rel}\0{node}".encode()).hexdigest())
+            if isinstance(node, rdflib.URIRef):
+                return ox.NamedNode(str(node))
+            lang, datatype = node.language, node.datatype
+            if lang:
+                return ox.Literal(str(node), language=lang)
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)) if datatype else None)
+
+        store.extend(ox.Quad(term(s), term(p), term(o), graph) for s, p, o in data.triples)
+        return
+    fmt = getattr(ox.RdfFormat, data.format)
+    try:
+        if data.format in _QUAD_FORMATS:
+            parsed = ox.parse(path=data.file, format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+            flat = (ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+            (store.bulk_extend if bulk else store.extend)(flat)
+        else:
+            (store.bulk_load if bulk else store.load)(path=data.file, format=fmt, base_iri=base_iri,
+                                                       to_graph=graph)
+    except SyntaxError as exc:
+        raise SourceError(rel, exc.lineno, f"bad {data.format.lower().replace('_', '-')} syntax: "
+                                           f"{_oxigraph_message(exc)}") from None
+    except (OSError, ValueError) as exc:
+        raise SourceError(rel, None, f"cannot read {data.format.lower().replace('_', '-')}: {exc}") from None
+
+
+def _oxigraph_message(exc: SyntaxError) -> str:
+    """The parser's complaint without its "Parser error at line N ...:" prefix (the line is reported apart)."""
+    text = str(exc.msg if exc.msg else exc)
+    return re.sub(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+): ", "", text)
 
 
 def parse(text: str, rel: str, suffix: str) -> list[Record]:

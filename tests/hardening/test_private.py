@@ -415,8 +415,11 @@ def test_the_public_ledger_keeps_only_redirects_between_published_iris():
     private = [ox.Quad(ox.NamedNode(b + "paper/secret-qzx"), name, ox.Literal("S"), g)]
     redirects = {b + "paper/old": b + "paper/public", b + "paper/old-secret": b + "paper/secret-qzx",
                  b + "paper/was-secret": b + "paper/public"}
-    shown, owned = split_ledger({"o:name:qzx": b + "paper/secret-qzx"}, redirects, public, private,
-                                unpublished={b + "paper/was-secret"})
+    public_store, private_store = ox.Store(), ox.Store()
+    public_store.extend(public)
+    private_store.extend(private)
+    shown, owned = split_ledger({"o:name:qzx": b + "paper/secret-qzx"}, redirects, public_store, private_store,
+                                [g], unpublished={b + "paper/was-secret"})
     assert shown == {"redirects": {b + "paper/old": b + "paper/public"}}
     assert owned["ledger"] == {"o:name:qzx": b + "paper/secret-qzx"} and owned["redirects"] == redirects
     assert set(owned["unpublished"]) == {b + "paper/secret-qzx", b + "paper/was-secret"}
