@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
 from kg.sources import academicpages, alfolio, hugoblox, read_content
+from site_edits import VALUES, edited
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"
 
@@ -210,23 +211,6 @@ TOKENS = ["", "\n", "---", "+++", ":", "=", "[", "]", "{", "}", '"', "'", "- ", 
 READ = {"title", "name", "authors", "date", "publishDate", "doi", "publication", "publication_types", "abstract",
         "url_pdf", "url_code", "url_source", "draft", "role", "bio", "interests", "social", "organizations",
         "education", "superuser", "widget", "author", "sections", "baseurl", "baseURL"}
-VALUES = ["3", "[1, 2]", "{a: 1}", "[{b: 2}]", "", "true", "2020-13-45"]
-
-
-@st.composite
-def edited(draw, text: str) -> str:
-    """The text with one edit: a span replaced by a token, or one key's value replaced by a value of another type."""
-    keys = [m for m in re.finditer(r"^([\w-]+)(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
-            if m.group(1) in READ]
-    if keys and draw(st.booleans()):  # a top-level key the importer reads, with the block of lines under it
-        key = draw(st.sampled_from(keys))
-        return text[:key.start()] + key.group(1) + key.group(2) + " " + draw(st.sampled_from(VALUES)) + "\n" + \
-            text[key.end():]
-    start = draw(st.integers(0, len(text)))
-    end = min(len(text), start + draw(st.integers(0, 30)))
-    return text[:start] + draw(st.sampled_from(TOKENS)) + text[end:]
-
-
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 30)), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data())
@@ -239,7 +223,7 @@ def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, dat
                     *folder.glob("content/home/about.md"), *folder.glob("config/_default/*")])
     for _ in range(data.draw(st.integers(1, 4))):
         path = data.draw(st.sampled_from(files))
-        path.write_text(data.draw(edited(path.read_text(encoding="utf-8"))), encoding="utf-8")
+        path.write_text(data.draw(edited(path.read_text(encoding="utf-8"), READ, TOKENS)), encoding="utf-8")
     try:
         records = hugoblox.read_folder(folder, "site")
     except SourceError as exc:
