@@ -39,7 +39,11 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
     def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        """The first day the date covers; ValueError when it is none (a year past 9999 or past a C int too)."""
+        try:
+            return dt.date(self.year, self.month or 1, self.day or 1)
+        except OverflowError:
+            raise ValueError(f"not a date: year {self.year}") from None
 
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
