@@ -83,19 +83,20 @@ def split_ledger(ledger: dict[str, str], redirects: dict[str, str], public: ox.S
     private-only, and no identity key (keys are names and URLs, some read from private sources). Each IRI of the
     ledger is looked up in the stores, never by collecting every term of the graph."""
     candidates = set(ledger.values()) | set(redirects) | set(redirects.values()) | unpublished
-    published = {iri for iri in candidates if _names(public, iri, [None])}
-    private_only = {iri for iri in candidates if _names(private, iri, private_graphs)} - published
+    published = {iri for iri in candidates if _mentions(public, ox.NamedNode(iri))}
+    private_only = {iri for iri in candidates if _mentions(private, ox.NamedNode(iri), private_graphs)} - published
     hidden = (unpublished | private_only) - published
     shown = {old: new for old, new in redirects.items() if new in published and old not in hidden}
     return ({"redirects": shown},
             {"ledger": ledger, "redirects": redirects, "unpublished": sorted(hidden)})
 
 
-def _names(store: ox.Store, iri: str, graphs: list) -> bool:
-    """Whether an IRI is a subject or an object in these graphs of the store (None: any graph)."""
-    node = ox.NamedNode(iri)
-    return any(any(True for _ in store.quads_for_pattern(node, None, None, g)) or
-               any(True for _ in store.quads_for_pattern(None, None, node, g)) for g in graphs)
+def _mentions(store: ox.Store, term, graphs: list = (None,)) -> bool:
+    """Whether a term is a subject (an IRI) or an object in these graphs of the store (None: any graph); looked up,
+    never found by collecting every term of the graph."""
+    as_subject = isinstance(term, (ox.NamedNode, ox.BlankNode))
+    return any((as_subject and any(True for _ in store.quads_for_pattern(term, None, None, g))) or
+               any(True for _ in store.quads_for_pattern(None, None, term, g)) for g in graphs)
 
 
 def is_stale(settings: Settings) -> bool:
@@ -181,7 +182,7 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         triples, index = _count_default(disk), text_index_from_store(disk, union=False)
         del disk
         gc.collect()
-    elif not served:
+    else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work
         gc.collect()
@@ -214,7 +215,7 @@ def load_imported(store: ox.Store, imported: list[RdfData], base: str, bulk: boo
             files[graph.value] = (data.origin.path, data.file)
         else:
             files.setdefault(graph.value, (data.origin.path, ""))
-    return {g: v for g, v in files.items()}
+    return files
 
 
 def choose_owner(setting: str | None, records: list[Record], declared: list[foreign.DeclaredOwner],
@@ -263,11 +264,7 @@ def public_report(report: dict, public: ox.Store, private: ox.Store, private_gra
     candidates = {t for g in private_graphs for q in private.quads_for_pattern(None, None, None, g)
                   for t in (q.subject, q.object) if not isinstance(t, ox.BlankNode) and len(t.value) >= 4}
 
-    def public_term(term) -> bool:
-        as_subject = () if isinstance(term, ox.Literal) else public.quads_for_pattern(term, None, None)
-        return any(True for _ in as_subject) or any(True for _ in public.quads_for_pattern(None, None, term))
-
-    secrets = {t.value for t in candidates if not public_term(t)}
+    secrets = {t.value for t in candidates if not _mentions(public, t)}
     if not secrets:
         return report
 
