@@ -37,6 +37,7 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import BadParameter, QueryError, SourceError
+from kg.formats import RESULT_FORMATS, results_format
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
 from kg.store import GraphStore, Term
@@ -51,16 +52,6 @@ CACHE_SIZE = 512
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KG_OWNER = "https://w3id.org/scholarly-kg/ns#Owner"
-
-# pyoxigraph's own writers, by media type (a few common aliases too).
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _BODY_PARAM = re.compile(r"[?$]_([A-Za-z0-9_]+)")
@@ -434,10 +425,11 @@ def run(store: GraphStore, query: NamedQuery, values: Mapping[str, str], base: s
 
 def run_to(store: GraphStore, query: NamedQuery, values: Mapping[str, str], base: str, media_type: str) -> bytes:
     """Run a named query and write its results with pyoxigraph's writer for media_type (JSON, XML, CSV, TSV)."""
-    fmt = RESULT_FORMATS.get(media_type.split(";")[0].strip().lower())
-    if fmt is None:
-        raise QueryError(f"cannot write query results as {media_type!r} (one of {', '.join(RESULT_FORMATS)})",
-                         406)
+    found = results_format(media_type)
+    if found is None:
+        known = ", ".join(t for f in RESULT_FORMATS for t in f.media_types)
+        raise QueryError(f"cannot write query results as {media_type!r} (one of {known})", 406)
+    fmt = found.ox_results
     bindings = _bindings(store, query, values, base)
     store.refresh()
 

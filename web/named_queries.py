@@ -19,20 +19,16 @@ from kg.queries import describe, load_queries, run, run_to
 from web.cache import app_base, app_settings, app_store, stamp
 from web import i18n
 from web.i18n import current_language
-from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable, split_suffix
+from web.negotiation import HTML, JSON, Offer, alternates, choose, finish, not_acceptable, split_suffix
+from web.negotiation import RESULT_OFFERS as SPARQL_RESULT_OFFERS
 from web.resources import page_number, pager
 from web.sparql import cell
 
 bp = Blueprint("named_queries", __name__)
 
-CATALOGUE_OFFERS: tuple[Offer, ...] = (HTML, Offer("json", "application/json", "json"))
-RESULT_OFFERS: tuple[Offer, ...] = (
-    HTML,
-    Offer("json", "application/sparql-results+json", "json", ("application/json",)),
-    Offer("csv", "text/csv", "csv"),
-    Offer("tsv", "text/tab-separated-values", "tsv"),
-    Offer("xml", "application/sparql-results+xml", "srx", ("application/xml",)),
-)
+CATALOGUE_OFFERS: tuple[Offer, ...] = (HTML, JSON)
+# HTML first, then the results formats in kg.formats' order (JSON, XML, CSV, TSV).
+RESULT_OFFERS: tuple[Offer, ...] = (HTML, *SPARQL_RESULT_OFFERS)
 
 
 def _catalogue_entry(name: str, query) -> dict:

@@ -16,18 +16,27 @@ from typing import Iterable, Sequence
 
 from flask import Response, make_response, render_template, request
 
-from kg.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from kg.formats import BY_NAME, RDF_FORMATS, RESULT_FORMATS, Format
 
 
 @dataclass(frozen=True)
 class Offer:
-    """One representation a route can give: its key, the media type it answers with, its suffix, aliases."""
+    """One representation a route can give: a row of kg.formats and the media types it answers to there."""
 
-    key: str
-    media_type: str
-    suffix: str | None = None
+    format: Format
     aliases: tuple[str, ...] = ()
-    format: Format | None = None  # the kg.formats row, when it is an RDF or results format
+
+    @property
+    def key(self) -> str:
+        return self.format.name
+
+    @property
+    def media_type(self) -> str:
+        return self.format.media_type
+
+    @property
+    def suffix(self) -> str:
+        return self.format.suffix
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -36,7 +45,7 @@ class Offer:
     @property
     def title(self) -> str:
         """The format's name for people: "Turtle", "JSON-LD"."""
-        return TITLES.get(self.key, self.key.upper())
+        return self.format.label
 
     @property
     def content_type(self) -> str:
@@ -45,18 +54,18 @@ class Offer:
         return f"{self.media_type}; charset=utf-8" if textual else self.media_type
 
 
-TITLES = {"html": "HTML", "ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF/XML",
-          "json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "nq": "N-Quads", "trig": "TriG"}
+def format_offer(fmt: Format, loose: bool = False) -> Offer:
+    """The offer for a row of kg.formats; `loose` also takes the row's generic types (application/json)."""
+    return Offer(fmt, fmt.aliases + (fmt.loose if loose else ()))
 
 
-def format_offer(fmt: Format) -> Offer:
-    """The offer for a row of kg.formats."""
-    return Offer(fmt.name, fmt.media_type, fmt.suffix, fmt.aliases, fmt)
+def offer(name: str, loose: bool = False) -> Offer:
+    """The offer for the kg.formats row of that name."""
+    return format_offer(BY_NAME[name], loose)
 
 
-HTML = Offer("html", "text/html", "html")
-JSON = Offer("json", "application/json", "json")
-CSV = Offer("csv", "text/csv", "csv")
+HTML = offer("html")
+JSON = offer("plainjson")
 RDF_OFFERS: tuple[Offer, ...] = tuple(format_offer(f) for f in RDF_FORMATS)
 RESULT_OFFERS: tuple[Offer, ...] = tuple(format_offer(f) for f in RESULT_FORMATS)
 # A resource: HTML first, so a browser (and `*/*`) gets the page; then the RDF formats of the contract.
@@ -244,6 +253,6 @@ def finish(response: Response, *, offer: Offer, version: str, built_at: str | No
     return response.make_conditional(request)
 
 
-__all__ = ["Offer", "HTML", "JSON", "CSV", "RDF_OFFERS", "RESULT_OFFERS", "RESOURCE_OFFERS", "parse_accept",
+__all__ = ["Offer", "HTML", "JSON", "offer", "RDF_OFFERS", "RESULT_OFFERS", "RESOURCE_OFFERS", "parse_accept",
            "quality", "offer_quality", "negotiate", "choose", "split_suffix", "alternates", "link_header", "not_acceptable",
            "error_as", "finish", "format_offer"]

@@ -15,18 +15,18 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from markupsafe import Markup
 
 from kg.errors import BadParameter
-from kg.formats import RDF_FORMATS
 from web import i18n, pictures, views
 from web.cache import app_base, app_store, cached, stamp
-from web.negotiation import HTML, Offer, alternates, choose, finish, not_acceptable
+from web.negotiation import HTML, RDF_OFFERS, alternates, choose, finish, not_acceptable, offer
 
 bp = Blueprint("pages", __name__)
 i18n.register(bp)
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {p.name for p in STATIC.iterdir()} if STATIC.is_dir() else set()
-JSONLD = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
-BIBTEX = Offer("bibtex", "application/x-bibtex", "bib", ("text/x-bibtex",))
+JSONLD = offer("jsonld", loose=True)
+BIBTEX = offer("bibtex")
+SVG = offer("svg")
 PAPERS_OFFERS = (HTML, JSONLD, BIBTEX)
 _SLUG = re.compile(r"^[A-Za-z0-9._~\-]{1,200}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,7 +67,7 @@ def home():
     view = cached(("pages", "home", lang, i18n.today().isoformat()), lambda: views.home_view(lang))
     if view.owner is None:
         return _page("home.html", view)
-    links = [(f"{view.owner.href}.{f.suffix}", Offer(f.name, f.media_type, f.suffix)) for f in RDF_FORMATS]
+    links = [(f"{view.owner.href}.{o.suffix}", o) for o in RDF_OFFERS]
     # the page's address is the base IRI (not the request's Host header, which a client chooses)
     jsonld = cached(("pages", "home-jsonld"), lambda: views.home_jsonld(view, app_base()))
     return _page("home.html", view, alternates_of=links, jsonld=jsonld)
@@ -83,7 +83,7 @@ def portrait():
     response = make_response(body)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     version, built_at = stamp()
-    return finish(response, offer=Offer("svg", "image/svg+xml"), version=f"{version}-{lang}", built_at=built_at,
+    return finish(response, offer=SVG, version=f"{version}-{lang}", built_at=built_at,
                   negotiated=False, max_age=3600)
 
 

@@ -32,10 +32,11 @@ from web.i18n import current_language
 from web.describe import Describer, ResourceView, type_label
 from web.negotiation import (HTML, RESOURCE_OFFERS, Offer, alternates, choose, error_as, finish,
                              not_acceptable, split_suffix)
+from web.negotiation import offer as offer_named
 
 bp = Blueprint("resources", __name__)
 
-JSONLD_LIST = Offer("jsonld", "application/ld+json", "jsonld", ("application/json",))
+JSONLD_LIST = offer_named("jsonld", loose=True)
 LIST_OFFERS: tuple[Offer, ...] = (HTML, JSONLD_LIST)
 LIST_PATHS = {"paper": "papers/all"}  # /papers is the owner's publications page (web.pages)
 

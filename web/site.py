@@ -14,13 +14,13 @@ from flask import Blueprint, make_response
 from kg import iris
 from kg.errors import ResourceNotFound
 from kg.export import export_bytes
-from kg.formats import BY_NAME, PREFIXES, serialize_triples
+from kg.formats import BY_NAME, PREFIXES, RDF_FORMATS, W3C_FORMATS, serialize_triples
 from kg.queries import owner_of
 from kg.vocab import DCTERMS, FOAF, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.describe import resource_iris
 from web.resources import list_path
-from web.negotiation import RDF_OFFERS, Offer, choose, finish, format_offer, not_acceptable, split_suffix
+from web.negotiation import RDF_OFFERS, Offer, choose, finish, format_offer, not_acceptable, offer, split_suffix
 from web.sparql import graph_sizes
 
 bp = Blueprint("site", __name__)
@@ -28,8 +28,8 @@ bp = Blueprint("site", __name__)
 # /export.{suffix} -> the kg export format: the contract's three, plus the quad formats and RDF/XML.
 EXPORTS: dict[str, Offer] = {o.suffix: o for o in (format_offer(BY_NAME[name]) for name in
                                                      ("jsonld", "ttl", "nt", "nq", "trig", "rdfxml"))}
-TEXT = Offer("text", "text/plain", "txt")
-XML = Offer("sitemap", "application/xml", "xml")
+TEXT = offer("text")
+XML = offer("sitemap")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -184,8 +184,8 @@ def void_triples() -> list[ox.Triple]:
     for vocabulary in ("https://schema.org/", "http://xmlns.com/foaf/0.1/", "https://w3id.org/scholarly-kg/ns#",
                        "http://www.w3.org/ns/prov#"):
         out.append(ox.Triple(dataset, n(v + "vocabulary"), n(vocabulary)))
-    for name in ("Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
-        out.append(ox.Triple(dataset, n(v + "feature"), n("http://www.w3.org/ns/formats/" + name)))
+    for fmt in RDF_FORMATS:
+        out.append(ox.Triple(dataset, n(v + "feature"), n(W3C_FORMATS + fmt.w3c)))
     for i, (cls, count) in enumerate(sorted(classes.items()), 1):
         part = n(f"{base}void#class-{i}")
         out += [ox.Triple(dataset, n(v + "classPartition"), part), ox.Triple(part, n(v + "class"), n(cls)),

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, current_app, make_response, render_template, request
 
 from kg.errors import BadParameter, QueryError
-from kg.formats import PREFIXES, serialize_triples
+from kg.formats import PREFIXES, RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, serialize_triples
 from kg.queries import load_queries
 from kg.store import GraphStore
 from kg.vocab import SD, VOID
@@ -45,10 +45,6 @@ SOLUTION_OFFERS: tuple[Offer, ...] = (*RESULT_OFFERS, HTML)
 GRAPH_OFFERS: tuple[Offer, ...] = (*RDF_OFFERS, HTML)
 # No query: the service description (RDF) unless the client prefers HTML, the editor page.
 DESCRIPTION_OFFERS: tuple[Offer, ...] = (*RDF_OFFERS, HTML)
-W3C_FORMATS = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdfxml": "RDF_XML",
-}
 # Names a `format` (or `output`) parameter may use, as SPARQL clients send them (SPARQLWrapper: json, xml,
 # turtle, n3, rdf+xml, json-ld, csv, tsv; media types too). "xml" and "json" mean the form's own format.
 FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt",
@@ -403,8 +399,8 @@ def service_description(updates: bool) -> list[ox.Triple]:
     ]
     if updates:
         out.append(ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Update")))
-    for key, name in W3C_FORMATS.items():
-        out.append(ox.Triple(service, n(sd + "resultFormat"), n("http://www.w3.org/ns/formats/" + name)))
+    for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
+        out.append(ox.Triple(service, n(sd + "resultFormat"), n(W3C_FORMATS + fmt.w3c)))
     total, per_graph = graph_sizes(store)
     out.append(ox.Triple(default, n(void + "triples"), ox.Literal(str(total), datatype=n(XSD_INTEGER))))
     for i, (graph, size) in enumerate(sorted(per_graph.items()), 1):

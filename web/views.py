@@ -22,7 +22,6 @@ from web import i18n, jsonld, pictures, prose
 from web.cache import app_base, app_settings, app_store
 from web.describe import Describer, path_of, safe_link
 
-FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 CATEGORY_ORDER = ("work", "education", "membership", "award")
 TRUE = "true"
 
@@ -389,7 +388,7 @@ def paper_list(lang: str) -> list[PaperView]:
                 abstract=prose.latex_to_html(abstract) if abstract else None, url=link(val(r, "url")),
                 bibkey=val(r, "bibkey") or slug_of(iri), venue=val(r, "venue"), thesis=val(r, "thesis") == TRUE,
                 truncated=val(r, "truncated") == TRUE,
-                formats=[(FORMAT_LABELS.get(f.suffix, f.name), f"{path}.{f.suffix}", f.media_type) for f in RDF_FORMATS]
+                formats=[(f.label, f"{path}.{f.suffix}", f.media_type) for f in RDF_FORMATS]
                 if path else [])
         topic = val(r, "topic")
         if topic and all(t.slug != slug_of(topic) or t.code != (val(r, "topicCode") or "") for t in p.topics):
