@@ -24,6 +24,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
 from kg.limits import Busy
+from web.errors import error_response
 
 MAX_URL = 8190  # bytes of path and query string: gunicorn's request-line limit (web/server.py)
 
@@ -78,12 +79,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Busy)
     def _busy(exc: Busy):
-        from web.errors import error_response
-
-        body, status, *rest = error_response(503, "Service Unavailable", str(exc))
-        headers = dict(rest[0]) if rest else {}
-        headers["Retry-After"] = str(exc.retry_after)
-        return body, status, headers
+        return error_response(503, "Service Unavailable", str(exc), {"Retry-After": str(exc.retry_after)})
 
 
 def _utf8_query_string(wsgi_app):

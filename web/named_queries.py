@@ -19,7 +19,8 @@ from kg.queries import describe, load_queries, run, run_to
 from web.cache import app_base, app_settings, app_store, stamp
 from web import i18n
 from web.i18n import current_language
-from web.negotiation import HTML, JSON, Offer, alternates, choose, finish, not_acceptable, split_suffix
+from web.errors import not_acceptable
+from web.negotiation import HTML, JSON, Offer, alternates, choose, finish, split_suffix
 from web.negotiation import RESULT_OFFERS as SPARQL_RESULT_OFFERS
 from web.resources import page_number, pager
 from web.sparql import cell

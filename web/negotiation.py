@@ -1,4 +1,4 @@
-"""Content negotiation: Accept (q-values, wildcards) or a suffix -> one offer; 406; Vary, Link and validators.
+"""Content negotiation: Accept (q-values, wildcards) or a suffix -> one offer; Vary, Link and validators (errors, 406 included: web.errors).
 
 Rules (RFC 9110 §12.5.1): each offered media type takes the q of the most specific Accept range matching it
 (`type/subtype` over `type/*` over `*/*`); q=0 means "not acceptable"; the highest q wins and ties go to the
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from flask import Response, make_response, render_template, request
+from flask import Response, request
 
 from kg.formats import BY_NAME, RDF_FORMATS, RESULT_FORMATS, Format
 
@@ -180,44 +180,6 @@ def link_header(links: Iterable[tuple[str, Offer]]) -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{offer.media_type}"' for url, offer in links)
 
 
-def not_acceptable(offers: Sequence[Offer], path: str | None = None) -> Response:
-    """406, listing what the client could ask for instead (as text: the client accepts none of ours)."""
-    lines = [f"406 Not Acceptable: available as {', '.join(o.media_type for o in offers)}"]
-    if path:
-        lines += [f"  {url}" for url, _ in alternates(path, offers)]
-    response = make_response("\n".join(lines) + "\n", 406)
-    response.headers["Content-Type"] = "text/plain; charset=utf-8"
-    response.headers["Vary"] = "Accept"
-    if path:
-        response.headers["Link"] = link_header(alternates(path, offers))
-    return response
-
-
-def error_as(offer: Offer, status: int, title: str, detail: str) -> Response:
-    """An error in the negotiated type: an HTML page, a JSON object, or an empty RDF document saying why."""
-    message = f"{status} {title}: {detail}"
-    if offer.key == "html":
-        body = render_template("error.html", status=status, title=title, detail=detail)
-    elif offer.media_type.endswith("json"):
-        from flask import json
-
-        body = json.dumps({"error": title, "status": status, "detail": detail})
-    elif offer.key == "rdfxml" or offer.media_type.endswith("xml"):
-        comment = message.replace("--", "- -")
-        body = ('<?xml version="1.0" encoding="utf-8"?>\n'
-                f"<!-- {_xml_escape(comment)} -->\n"
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
-    else:  # Turtle, N-Triples, CSV, plain text: a comment line (an empty graph where the format has comments)
-        body = "# " + message.replace("\n", " ") + "\n"
-    response = make_response(body, status)
-    response.headers["Content-Type"] = offer.content_type
-    return response
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def http_date(iso: str | None) -> datetime | None:
     """A datetime from the build's ISO timestamp (for Last-Modified), or None."""
     if not iso:
@@ -254,5 +216,5 @@ def finish(response: Response, *, offer: Offer, version: str, built_at: str | No
 
 
 __all__ = ["Offer", "HTML", "JSON", "offer", "RDF_OFFERS", "RESULT_OFFERS", "RESOURCE_OFFERS", "parse_accept",
-           "quality", "offer_quality", "negotiate", "choose", "split_suffix", "alternates", "link_header", "not_acceptable",
-           "error_as", "finish", "format_offer"]
+           "quality", "offer_quality", "negotiate", "choose", "split_suffix", "alternates", "link_header",
+           "finish", "format_offer"]

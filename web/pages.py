@@ -17,7 +17,8 @@ from markupsafe import Markup
 from kg.errors import BadParameter
 from web import i18n, pictures, views
 from web.cache import app_base, app_store, cached, stamp
-from web.negotiation import HTML, RDF_OFFERS, alternates, choose, finish, not_acceptable, offer
+from web.errors import not_acceptable
+from web.negotiation import HTML, RDF_OFFERS, alternates, choose, finish, offer
 
 bp = Blueprint("pages", __name__)
 i18n.register(bp)

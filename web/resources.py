@@ -30,8 +30,8 @@ from web.prose import latex_to_html
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.i18n import current_language
 from web.describe import Describer, ResourceView, type_label
-from web.negotiation import (HTML, RESOURCE_OFFERS, Offer, alternates, choose, error_as, finish,
-                             not_acceptable, split_suffix)
+from web.errors import error_as, not_acceptable
+from web.negotiation import HTML, RESOURCE_OFFERS, Offer, alternates, choose, finish, split_suffix
 from web.negotiation import offer as offer_named
 
 bp = Blueprint("resources", __name__)

@@ -20,7 +20,8 @@ from kg.vocab import DCTERMS, FOAF, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.describe import resource_iris
 from web.resources import list_path
-from web.negotiation import RDF_OFFERS, Offer, choose, finish, format_offer, not_acceptable, offer, split_suffix
+from web.errors import not_acceptable
+from web.negotiation import RDF_OFFERS, Offer, choose, finish, format_offer, offer, split_suffix
 from web.sparql import graph_sizes
 
 bp = Blueprint("site", __name__)

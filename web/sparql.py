@@ -33,7 +33,8 @@ from kg.queries import load_queries
 from kg.store import GraphStore
 from kg.vocab import SD, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
-from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish, not_acceptable
+from web.errors import not_acceptable
+from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish
 
 if TYPE_CHECKING:
     from kg.limits import QueryPool
