@@ -1,4 +1,4 @@
-"""Content negotiation: Accept (q-values, wildcards) or a suffix -> one offer; Vary, Link and validators (errors, 406 included: web.errors).
+"""Content negotiation: Accept (q-values, wildcards) or a suffix -> one offer; Vary, Link, validators (406: web.errors).
 
 Rules (RFC 9110 §12.5.1): each offered media type takes the q of the most specific Accept range matching it
 (`type/subtype` over `type/*` over `*/*`); q=0 means "not acceptable"; the highest q wins and ties go to the
