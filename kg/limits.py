@@ -56,11 +56,10 @@ from typing import Any, Callable
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
+from kg.settings import DEFAULTS, Settings
 from kg.store import GraphStore
 
 MiB = 1 << 20
-MAX_BYTES = 64 * MiB  # the largest answer read back from a query process
-MEMORY = 1024 * MiB  # how much more memory a query process may map than it inherited
 RETRY_AFTER = 1  # seconds a client is told to wait when every query slot is taken
 NICENESS = 10  # query processes run at a lower CPU priority than the worker
 _HEADER = struct.Struct("!Q")
@@ -80,26 +79,26 @@ class Busy(QueryError):
 class Limits:
     """The limits an untrusted query runs under."""
 
-    timeout: float = 5.0
-    slots: int = 8
-    max_bytes: int = MAX_BYTES
-    memory: int = MEMORY
-    queue: int = 0  # queries that may wait for a slot
-    wait: float = 0.0  # seconds one may wait
+    timeout: float = DEFAULTS.query_timeout
+    slots: int = DEFAULTS.max_concurrent_queries
+    max_bytes: int = DEFAULTS.query_answer_bytes
+    memory: int = DEFAULTS.query_memory
+    queue: int = 0  # queries that may wait for a slot (from_settings: sparql_queue)
+    wait: float = 0.0  # seconds one may wait (from_settings: sparql_wait)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Limits":
+    def from_settings(cls, settings: Settings) -> "Limits":
         """The limits the settings name: query_timeout; max_concurrent_queries and sparql_queue, but running and
         waiting queries never take more than the worker's threads less one, so a thread is always left for pages
         however many queries arrive at once; sparql_wait."""
-        threads = getattr(settings, "threads", 0) or 0
+        threads = settings.threads
         slots = settings.max_concurrent_queries if threads <= 1 else min(settings.max_concurrent_queries, threads - 1)
         slots = max(1, slots)
-        queue = getattr(settings, "sparql_queue", 0)
+        queue = settings.sparql_queue
         if threads > 1:
             queue = min(queue, max(0, threads - 1 - slots))
         return cls(timeout=settings.query_timeout, slots=slots, queue=queue,
-                   wait=getattr(settings, "sparql_wait", 0.0))
+                   wait=settings.sparql_wait, max_bytes=settings.query_answer_bytes, memory=settings.query_memory)
 
 
 SANDBOX_MISSING = ("the query process could not install its network filter (seccomp, Linux on x86-64 or arm64): "
@@ -555,4 +554,4 @@ def _max_fd() -> int:
         return 65536
 
 
-__all__ = ["Busy", "QueryPool", "Limits", "SandboxError", "no_network", "MAX_BYTES", "MEMORY", "RETRY_AFTER"]
+__all__ = ["Busy", "QueryPool", "Limits", "SandboxError", "no_network", "RETRY_AFTER"]

@@ -40,6 +40,11 @@ class Settings:
     max_concurrent_queries: int = _meta(3, "arbitrary SPARQL queries running at once per worker (at most threads - 1)")
     sparql_queue: int = _meta(16, "SPARQL queries waiting for a running slot per worker before 503 (at most threads - 1 - running)")
     sparql_wait: float = _meta(10.0, "seconds a queued SPARQL query may wait for a slot before 503 + Retry-After")
+    query_answer_bytes: int = _meta(64 * 1024 * 1024, "bytes of the largest answer a SPARQL query process may return")
+    query_memory: int = _meta(1024 * 1024 * 1024, "bytes of memory a SPARQL query process may map beyond the worker's")
+    max_request_line: int = _meta(8190, "bytes of a request line (path and query string); 414 past it")
+    max_header_fields: int = _meta(100, "headers a request may carry; 431 past it")
+    max_header_bytes: int = _meta(8190, "bytes of one request header; 431 past it")
     render_cache_bytes: int = _meta(64 * 1024 * 1024, "bytes of rendered answers kept per worker, per build (0: off)")
     page_size: int = _meta(100, "items per page of a list (?page=N)")
     sitemap_urls: int = _meta(50_000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
@@ -94,6 +99,9 @@ def load_settings(flags: dict[str, Any] | None = None, config_file: Path | None 
     return settings
 
 
+DEFAULTS = Settings()  # the defaults, for code that needs one before any settings are loaded (kg.limits.Limits)
+
+
 def _validate(s: Settings) -> None:
     if not 0 < s.port < 65536:
         raise KGError(f"setting port: {s.port} is out of range")
@@ -110,5 +118,8 @@ def _validate(s: Settings) -> None:
     if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0:
         raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait and render_cache_bytes "
                       "(>= 0) are out of range")
+    if min(s.query_answer_bytes, s.query_memory, s.max_request_line, s.max_header_fields, s.max_header_bytes) < 1:
+        raise KGError("settings query_answer_bytes, query_memory, max_request_line, max_header_fields and "
+                      "max_header_bytes must be positive")
     if not 1 <= s.page_size <= 10_000 or not 1 <= s.sitemap_urls <= 50_000:
         raise KGError("settings page_size (1-10000) and sitemap_urls (1-50000) are out of range")

@@ -1,7 +1,8 @@
 """The site's guard: request size limits, the busy answer, and the security headers every response carries.
 
-- A request line (path and query string) longer than MAX_URL bytes is refused with 414, as gunicorn refuses it
-  before the app sees it (web/server.py sets the same limit there); a long SPARQL query goes in a POST body.
+- A request line (path and query string) longer than the setting max_request_line is refused with 414, as
+  gunicorn refuses it before the app sees it (web/server.py gives it the same setting); a long SPARQL query goes
+  in a POST body.
 - A body longer than the setting max_query_bytes is refused with 413 before anything reads it (Flask's
   MAX_CONTENT_LENGTH, set by create_app, also stops a body sent without a length).
 - A query string with raw bytes that are not UTF-8 (a client that did not percent-encode them) is read as if
@@ -25,8 +26,6 @@ from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
 from kg.limits import Busy
 from web.errors import error_response
-
-MAX_URL = 8190  # bytes of path and query string: gunicorn's request-line limit (web/server.py)
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -57,6 +56,7 @@ HEADERS = {
 def register(app: Flask) -> None:
     """Install the guard on an app: limits before each request, headers after, the busy answer."""
     limit = app.config["KG_SETTINGS"].max_query_bytes
+    max_url = app.config["KG_SETTINGS"].max_request_line
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
 
     @app.before_request
@@ -64,9 +64,9 @@ def register(app: Flask) -> None:
         environ = request.environ
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""  # may hold the path alone
         size = max(len(raw), len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1)
-        if size > MAX_URL:
-            raise RequestURITooLarge(f"the request line is longer than {MAX_URL} bytes: send a long SPARQL "
-                                     "query with POST")
+        if size > max_url:
+            raise RequestURITooLarge(f"the request line is longer than {max_url} bytes (setting max_request_line): "
+                                     "send a long SPARQL query with POST")
         if request.content_length is not None and request.content_length > limit:
             raise RequestEntityTooLarge(f"the request body is longer than {limit} bytes (setting "
                                         "max_query_bytes)")
@@ -96,4 +96,4 @@ def _utf8_query_string(wsgi_app):
     return middleware
 
 
-__all__ = ["register", "CSP", "HEADERS", "MAX_URL"]
+__all__ = ["register", "CSP", "HEADERS"]

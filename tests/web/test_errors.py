@@ -53,6 +53,7 @@ PATHS = [
                  id="403-service"),
     pytest.param("GET", "/sparql", {}, {"query": "SELECT * { ?s ?p ?o }"}, 503, id="503-busy"),
     pytest.param("DELETE", "/", {}, None, 405, id="405"),
+    pytest.param("GET", "/robots.txt", {}, {"q": "a" * 9000}, 414, id="414"),
 ]
 
 
@@ -84,3 +85,11 @@ def test_busy_says_when_to_come_back(app):
 def test_method_not_allowed_names_the_allowed_ones(app):
     response = app.test_client().delete("/")
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_the_request_line_setting_is_the_apps_414(mini_store_dir):
+    def status(line: int) -> int:
+        return make_app(mini_store_dir, max_request_line=line).test_client().get("/robots.txt?q=" + "a" * 500) \
+            .status_code
+
+    assert status(400) == 414 and status(2000) == 200
