@@ -37,6 +37,7 @@ from typing import Iterator, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.sparqltext import Token, query_form, refuse_forbidden, tokens
 from kg.store import BuildMeta, GraphStore, Term
 
 SCHEMA = "https://schema.org/"
@@ -53,32 +54,7 @@ SOLUTION_TYPES = "application/sparql-results+json, application/n-triples;q=0.8, 
 
 # ---------------------------------------------------------------- binding terms into the query text
 
-# What the SPARQL lexer reads as one token and we must never look inside: long strings, strings, IRIs, comments.
-_TOKEN = re.compile(
-    r'(?P<opaque>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()\[\],;\"'<>]*)?|:[^\s{}()\[\],;\"'<>]*)"
-    r"|(?P<punct>[{}()])",
-    re.S,
-)
 _MODIFIERS = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # opaque, var, word, punct
-    text: str
-    start: int
-    end: int
-
-
-def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.lastgroup or "", m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -92,7 +68,7 @@ class _Select:
     top: bool
 
 
-def _selects(toks: list[_Token], text: str) -> list[_Select]:
+def _selects(toks: list[Token], text: str) -> list[_Select]:
     """Every SELECT of the query with its projection, scope and projected variables."""
     found: list[_Select] = []
     braces: list[int] = []  # token index of each open brace
@@ -141,7 +117,7 @@ def _outside_parentheses(text: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, str], ...]:
     """Where each bound variable is replaced: (start, end, variable name, how) with how one of term/project/group."""
-    toks = _tokens(text)
+    toks = tokens(text)
     selects = _selects(toks, text)
     top = next((s for s in selects if s.top), None)
     if top is not None and not top.star:
@@ -192,7 +168,7 @@ def _plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, str], 
     return tuple(plan)
 
 
-def _in_values_header(toks: list[_Token], i: int) -> bool:
+def _in_values_header(toks: list[Token], i: int) -> bool:
     """True when token i is a variable declared by `VALUES ?v` or `VALUES (?a ?b)`."""
     j = i - 1
     while j >= 0 and (toks[j].kind == "var" or toks[j].text == "("):
@@ -226,7 +202,7 @@ def substitute(sparql: str, bindings: Mapping[str, Term] | None) -> str:
 
 def declares_dataset(sparql: str) -> bool:
     """True when the query names its own dataset (FROM / FROM NAMED)."""
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in _tokens(sparql))
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(sparql))
 
 
 def split_dataset(sparql: str) -> tuple[str, list[str], list[str]]:
@@ -240,7 +216,7 @@ def split_dataset(sparql: str) -> tuple[str, list[str], list[str]]:
         raise QueryError(f"cannot read the dataset (FROM) of the query: {str(exc)[:500]}", 400) from None
     defaults = [str(c["default"]) for c in clauses if "default" in c]
     named = [str(c["named"]) for c in clauses if "named" in c]
-    toks = _tokens(sparql)
+    toks = tokens(sparql)
     cut: list[tuple[int, int]] = []
     for i, t in enumerate(toks):
         if t.kind == "word" and t.text.upper() == "FROM":
@@ -493,6 +469,7 @@ class RemoteStore(GraphStore):
         return self.meta.build_id if stamp == self.meta.build_id else stamp
 
     def query(self, sparql, bindings=None, *, default_graphs=None, named_graphs=None):
+        refuse_forbidden(sparql)  # the server would reach out on behalf of whoever sent the query
         self.refresh()
         text = substitute(sparql, bindings)
         default: list[str] | None = list(default_graphs) if default_graphs else None
@@ -544,16 +521,9 @@ class RemoteStore(GraphStore):
         """Apply an update to a scratch copy of the updates graph, then write the difference to the server."""
         from kg.push import apply_update
 
+        refuse_forbidden(sparql)
         apply_update(self.client, self.push, sparql)
         self.refresh(force=True)
-
-
-def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query form keyword outside strings, IRIs and comments."""
-    for t in _tokens(text):
-        if t.kind == "word" and t.text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return t.text.upper()
-    return None
 
 
 def _accept_for(text: str) -> str:

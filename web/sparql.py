@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from flask import Blueprint, Flask, current_app, make_response, render_template,
 from kg.errors import BadParameter, QueryError
 from kg.formats import PREFIXES, RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, serialize_triples
 from kg.queries import load_queries
+from kg.sparqltext import query_form, refuse_forbidden, with_base
 from kg.store import GraphStore
 from kg.vocab import SD, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
@@ -62,60 +62,6 @@ WHERE {
 ORDER BY DESC(STR(?date))
 LIMIT 20
 """
-
-
-# ---------------------------------------------------------------- reading the query text
-
-
-# What the SPARQL lexer skips over: long strings, strings, IRIs and comments, matched left to right as it does.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
-    re.S,
-)
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _keyword(word: str) -> re.Pattern:
-    """A SPARQL keyword as a token: not part of a variable, prefixed name or longer word."""
-    return re.compile(rf"(?<![\w?$:.\-]){word}(?![\w:\-])", re.I)
-
-
-FORBIDDEN = {"SERVICE": _keyword("SERVICE"), "LOAD": _keyword("LOAD")}
-FORMS = _keyword("(SELECT|ASK|CONSTRUCT|DESCRIBE)")
-
-
-def code_only(text: str) -> str:
-    """The query with every string, IRI and comment blanked out: what is left is keywords, names, variables."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def _unescaped(text: str) -> str:
-    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
-                      < 0x110000 else m.group(0), text)
-
-
-def forbidden_operation(text: str) -> str | None:
-    """"SERVICE" or "LOAD" when the query or update uses one (outside strings, IRIs and comments), else None.
-
-    The text is read as the parser reads it and, to be safe, once more with \\u escapes decoded.
-    """
-    for variant in (text, _unescaped(text)):
-        code = code_only(variant)
-        for name, pattern in FORBIDDEN.items():
-            if pattern.search(code):
-                return name
-    return None
-
-
-def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword of the query (after its prologue)."""
-    match = FORMS.search(code_only(text))
-    return match.group(1).upper() if match else None
 
 
 # ---------------------------------------------------------------- the protocol request
@@ -202,7 +148,7 @@ class Table:
 
 
 def execute(store: GraphStore, op: ProtocolRequest, offer: Offer, limit: int) -> bytes | Table:
-    """Run a query and write its answer in the chosen format (in a pool thread: the time limit covers both)."""
+    """Run a query and write its answer in the chosen format (in a query process: the time limit covers both)."""
     result = store.query(op.query, default_graphs=op.default_graphs or None, named_graphs=op.named_graphs or None)
     if isinstance(result, ox.QueryBoolean):
         if offer.key == "html":
@@ -231,17 +177,6 @@ def execute(store: GraphStore, op: ProtocolRequest, offer: Offer, limit: int) ->
         raise QueryError(f"the query returns more than {limit} triples (setting result_limit): "
                          "add a LIMIT, or fetch the whole graph from /export.nt")
     return serialize_triples(triples, offer.format, PREFIXES)
-
-
-_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
-
-
-def with_base(query: str, base: str) -> str:
-    """The query with its relative IRIs resolved against the endpoint's IRI (as `oxigraph serve` does): a query
-    holding one gets a BASE in front, on its first line, so its own BASE (declared after) still wins; any other
-    query is left as it was sent."""
-    relative = any(m.group(0).startswith("<") and not _ABSOLUTE.match(m.group(0)) for m in _OPAQUE.finditer(query))
-    return f"BASE <{base}> {query}" if relative else query
 
 
 def check_syntax(query: str) -> None:
@@ -307,9 +242,7 @@ def endpoint():
         return run_update(op)
     if op.query is None:
         return describe_service()
-    forbidden = forbidden_operation(op.query)
-    if forbidden:
-        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+    refuse_forbidden(op.query)
     offer, offers = choose_results(query_form(op.query))
     based = replace(op, query=with_base(op.query, app_base() + "sparql"))
     if offer is None:
@@ -336,9 +269,7 @@ def run_update(op: ProtocolRequest):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), secret.encode()):
         raise QueryError("SPARQL Update needs the update secret (Authorization: Bearer ...)", 403)
-    forbidden = forbidden_operation(op.update or "")
-    if forbidden:
-        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+    refuse_forbidden(op.update or "")
     if op.default_graphs or op.named_graphs or request.values.getlist("using-graph-uri") \
             or request.values.getlist("using-named-graph-uri"):
         raise BadParameter("using-graph-uri", "updates always apply to the updates graph; give no dataset")
@@ -432,5 +363,5 @@ def editor_context(query: str, table: Table | None) -> dict:
             "result_limit": app_settings().result_limit, "base": app_base()}
 
 
-__all__ = ["bp", "forbidden_operation", "query_form", "code_only", "read_request", "execute",
+__all__ = ["bp", "read_request", "execute",
            "service_description"]

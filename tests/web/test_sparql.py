@@ -204,23 +204,6 @@ def test_the_words_are_fine_in_strings_iris_comments_and_names(mini_client, quer
     assert mini_client.get("/sparql", query_string={"query": query}).status_code == 200
 
 
-def test_forbidden_operation_sees_through_escapes():
-    from web.sparql import forbidden_operation
-
-    assert forbidden_operation("SELECT * WHERE { \\u0053ERVICE <http://x/> { } }") == "SERVICE"
-    assert forbidden_operation('SELECT * WHERE { <http://x/\\u0022> ?p ?o . SERVICE <http://y/> { } } # "') == "SERVICE"
-    assert forbidden_operation("LOAD <http://example.org/data.ttl>") == "LOAD"
-    assert forbidden_operation("SELECT * WHERE { ?s ?p ?o }") is None
-
-
-def test_query_forms():
-    from web.sparql import query_form
-
-    assert query_form("PREFIX ask: <http://x/> # SELECT\nCONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } } }") \
-        == "CONSTRUCT"
-    assert query_form("BASE <http://x/select> ask {}") == "ASK"
-
-
 def test_an_update_is_refused_when_updates_are_off(mini_client):
     response = mini_client.post("/sparql", data=b"INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
                                 content_type="application/sparql-update")
