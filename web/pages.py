@@ -1,7 +1,8 @@
 """Pages for people: the home page, publications, history, quality; the portrait; and the site's static files.
 
 Every page reads the graph through named queries (queries/*.rq, run by kg.queries) and builds one view-model
-(web.views) that the template renders; the pictures are drawn by web.pictures from the same view-models.
+(web.home_view, web.papers_view, web.history_view, web.quality_view) that the template renders; the pictures
+are drawn by web.pictures from the same view-models.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from markupsafe import Markup
 
 from kg.errors import BadParameter
-from web import i18n, pictures, views
+from web import home_view, history_view, i18n, papers_view, pictures, quality_view, views
 from web.cache import app_base, app_store, cached, stamp
 from web.errors import not_acceptable
 from web.negotiation import HTML, RDF_OFFERS, alternates, choose, finish, offer
@@ -65,12 +66,12 @@ def _slug_param(name: str) -> str | None:
 def home():
     """The profile: who, what now, the prose of the current homepage, projects, collaborators, recent papers."""
     lang = i18n.current_language()
-    view = cached(("pages", "home", lang, i18n.today().isoformat()), lambda: views.home_view(lang))
+    view = cached(("pages", "home", lang, i18n.today().isoformat()), lambda: home_view.home_view(lang))
     if view.owner is None:
         return _page("home.html", view)
     links = [(f"{view.owner.href}.{o.suffix}", o) for o in RDF_OFFERS]
     # the page's address is the base IRI (not the request's Host header, which a client chooses)
-    jsonld = cached(("pages", "home-jsonld"), lambda: views.home_jsonld(view, app_base()))
+    jsonld = cached(("pages", "home-jsonld"), lambda: home_view.home_jsonld(view, app_base()))
     return _page("home.html", view, alternates_of=links, jsonld=jsonld)
 
 
@@ -99,10 +100,10 @@ def papers(suffix: str | None = None):
         return not_acceptable(PAPERS_OFFERS, "/papers")
     topic, coauthor = _slug_param("topic"), _slug_param("coauthor")
     lang = i18n.current_language()
-    view = cached(("pages", "papers", lang, topic, coauthor), lambda: views.papers_view(lang, topic, coauthor))
+    view = cached(("pages", "papers", lang, topic, coauthor), lambda: papers_view.papers_view(lang, topic, coauthor))
     links = alternates("/papers", PAPERS_OFFERS, offer)
     if offer is not HTML:
-        body = views.papers_jsonld(view, app_base()) if offer is JSONLD else views.papers_bibtex(view)
+        body = papers_view.papers_jsonld(view, app_base()) if offer is JSONLD else papers_view.papers_bibtex(view)
         response = make_response(body)
         version, built_at = stamp()
         response = finish(response, offer=offer, version=f"{version}-{topic}-{coauthor}", built_at=built_at,
@@ -130,7 +131,7 @@ def history():
     older, newer = _slug_param("from"), _slug_param("to")
     lang = i18n.current_language()
     view = cached(("pages", "history", lang, as_of, older, newer, i18n.today().isoformat()),
-                  lambda: views.history_view(lang, as_of, older, newer))
+                  lambda: history_view.history_view(lang, as_of, older, newer))
     return _page("history.html", view)
 
 
@@ -138,7 +139,7 @@ def history():
 def quality():
     """What the build and the shapes found, and what the owner could complete."""
     lang = i18n.current_language()
-    view = cached(("pages", "quality", lang), lambda: views.quality_view(lang))
+    view = cached(("pages", "quality", lang), lambda: quality_view.quality_view(lang))
     return _page("quality.html", view)
 
 
