@@ -54,9 +54,9 @@ DATASET_FORMATS: tuple[Format, ...] = (
     Format("trig", "trig", "application/trig", "TriG", DATASET, "trig", ox.RdfFormat.TRIG, w3c="TriG"),
 )
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "json", "application/sparql-results+json", "JSON", RESULTS,
+    Format("json", "json", "application/sparql-results+json", "SPARQL JSON", RESULTS,
            ox_results=ox.QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON", aliases=("application/json",)),
-    Format("xml", "srx", "application/sparql-results+xml", "XML", RESULTS, ox_results=ox.QueryResultsFormat.XML,
+    Format("xml", "srx", "application/sparql-results+xml", "SPARQL XML", RESULTS, ox_results=ox.QueryResultsFormat.XML,
            w3c="SPARQL_Results_XML", aliases=("application/xml",)),
     Format("csv", "csv", "text/csv", "CSV", RESULTS, ox_results=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV"),
     Format("tsv", "tsv", "text/tab-separated-values", "TSV", RESULTS, ox_results=ox.QueryResultsFormat.TSV,

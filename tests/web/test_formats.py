@@ -99,3 +99,14 @@ def test_service_description_names_every_result_and_graph_format(client):
     body = client.get("/sparql", headers={"Accept": "application/n-triples"}).data.decode()
     for fmt in (*RESULT_FORMATS, *RDF_FORMATS):
         assert f"<http://www.w3.org/ns/formats/{fmt.w3c}>" in body
+
+
+def test_the_query_editor_offers_each_results_and_graph_format_by_its_label(client):
+    doc = lxml_html.fromstring(client.get("/sparql", headers={"Accept": "text/html"}).data)
+    options = [(o.get("value"), o.text_content()) for o in doc.xpath("//select[@id='sparql-format']/option")]
+    assert [value for value, _ in options] == ["html", *(f.name for f in (*RESULT_FORMATS, *RDF_FORMATS))]
+    for (value, text), fmt in zip(options[1:], (*RESULT_FORMATS, *RDF_FORMATS)):
+        assert text.startswith(fmt.label)
+    links = {(a.get("data-format"), a.get("type"), a.text_content())
+             for a in doc.xpath("//section[@id='sparql-downloads']//a")}
+    assert links == {(f.name, f.media_type, f.label) for f in (*RESULT_FORMATS, *RDF_FORMATS)}
