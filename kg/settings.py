@@ -99,7 +99,7 @@ def load_settings(flags: dict[str, Any] | None = None, config_file: Path | None 
     return settings
 
 
-DEFAULTS = Settings()  # the defaults, for code that needs one before any settings are loaded (kg.limits.Limits)
+DEFAULTS = Settings()  # the defaults, for code that needs one before any settings are loaded (kg.store.limits.Limits)
 
 
 def _validate(s: Settings) -> None:

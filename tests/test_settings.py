@@ -62,7 +62,7 @@ def test_every_setting_is_documented_in_the_readme():
 
 # ---------------------------------------------------------------- limits live in Settings alone
 
-# What the users of a limit call it: kg.limits.Limits' fields, gunicorn's and Flask's names, the old constants.
+# What the users of a limit call it: kg.store.limits.Limits' fields, gunicorn's and Flask's names, the old constants.
 LIMIT_ALIASES = {"timeout", "slots", "max_bytes", "memory", "queue", "wait", "limit_request_line",
                  "limit_request_fields", "limit_request_field_size", "max_content_length", "max_url"}
 LIMIT_NAMES = {f.name for f in fields(Settings) if isinstance(f.default, (int, float))} - {"port", "workers", "threads"}
@@ -145,7 +145,7 @@ def test_the_limit_scan_sees_a_planted_default(source):
 
 
 def test_each_limit_setting_reaches_its_user():
-    from kg.limits import Limits
+    from kg.store.limits import Limits
     from web.server import _Gunicorn
 
     s = load_settings({"query_timeout": 2.5, "max_concurrent_queries": 2, "sparql_queue": 4, "sparql_wait": 3.0,

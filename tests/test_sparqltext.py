@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QueryError
-from kg.remote import RemoteStore
+from kg.store.remote import RemoteStore
 from kg.sparqltext import forbidden_operation, query_form, tokens, with_base
 from tests.web.conftest import SECRET, build_store, make_app
 

@@ -1,8 +1,8 @@
 """Pages for people: the home page, publications, history, quality; the portrait; and the site's static files.
 
-Every page reads the graph through named queries (queries/*.rq, run by kg.queries) and builds one view-model
-(web.home_view, web.papers_view, web.history_view, web.quality_view) that the template renders; the pictures
-are drawn by web.pictures from the same view-models.
+Every page reads the graph through named queries (queries/*.rq, run by kg.store.queries) and builds one
+view-model (web.home_view, web.papers_view, web.history_view, web.quality_view) that the template renders; the
+pictures are drawn by web.pictures from the same view-models.
 """
 
 from __future__ import annotations

@@ -93,10 +93,10 @@ def paper_list(lang: str) -> list[PaperView]:
 
 
 def bibtex_by_key() -> dict[str, str]:
-    """Each of the owner's papers' BibTeX entry as text, by key (kg.bibtex_export, as `kg export` writes them)."""
+    """Each of the owner's papers' BibTeX entry as text, by key (kg.exports.bibtex, as `kg export` writes them)."""
     import bibtexparser
 
-    from kg.bibtex_export import bibtex_entries
+    from kg.exports.bibtex import bibtex_entries
 
     entries = bibtex_entries(app_store(), authors="owner-paper-authors", bibliography="owner-bibliography")
     return {entry.key: bibtexparser.write_string(bibtexparser.Library([entry])).strip() for entry in entries}

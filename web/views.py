@@ -2,8 +2,8 @@
 and their prose. One module per page group builds its view-model from these: web.home_view, web.papers_view,
 web.history_view, web.quality_view.
 
-Each `*_view(lang, ...)` runs the named queries a page needs (through `rows`: kg.queries, parameters bound as
-terms) and returns plain dataclasses; the pictures are drawn from the same data the text alternatives show.
+Each `*_view(lang, ...)` runs the named queries a page needs (through `rows`: kg.store.queries, parameters bound
+as terms) and returns plain dataclasses; the pictures are drawn from the same data the text alternatives show.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kg.iris import parse
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from web import i18n, prose
 from web.cache import app_base, app_settings, app_store
 from web.describe import path_of, safe_link

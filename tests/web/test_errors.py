@@ -8,7 +8,7 @@ import json
 import pytest
 
 import web.errors
-from kg.limits import Busy
+from kg.store.limits import Busy
 from tests.web.conftest import make_app
 
 BAD_QUERY = {"query": "SELEKT ?s WHERE { ?s ?p ?o }"}

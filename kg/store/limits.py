@@ -57,7 +57,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.settings import DEFAULTS, Settings
-from kg.store import GraphStore
+from kg.store.embedded import GraphStore
 
 MiB = 1 << 20
 RETRY_AFTER = 1  # seconds a client is told to wait when every query slot is taken
@@ -117,7 +117,7 @@ class _Child:
     """One query process: its pid, the worker's ends of its pipes, the store version it holds."""
 
     def __init__(self, stores: list[GraphStore], version: tuple, limits: Limits):
-        from kg.store import EmbeddedStore
+        from kg.store.embedded import EmbeddedStore
 
         self.version = version
         offline = all(isinstance(s, EmbeddedStore) for s in stores)  # a remote store needs the network
