@@ -29,6 +29,7 @@ STATIC_FILES = {p.name for p in STATIC.iterdir()} if STATIC.is_dir() else set()
 JSONLD = offer("jsonld", loose=True)
 BIBTEX = offer("bibtex")
 SVG = offer("svg")
+SITE_DUMPS = tuple((f"/export.{o.suffix}", o) for o in (offer("ttl"), offer("jsonld")))  # the footer's downloads
 PAPERS_OFFERS = (HTML, JSONLD, BIBTEX)
 _SLUG = re.compile(r"^[A-Za-z0-9._~\-]{1,200}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -171,4 +172,4 @@ def site_owner() -> SiteOwner | None:
 
 @bp.app_context_processor
 def _site_context() -> dict:
-    return {"site_owner": site_owner}
+    return {"site_owner": site_owner, "site_dumps": SITE_DUMPS}

@@ -110,3 +110,11 @@ def test_the_query_editor_offers_each_results_and_graph_format_by_its_label(clie
     links = {(a.get("data-format"), a.get("type"), a.text_content())
              for a in doc.xpath("//section[@id='sparql-downloads']//a")}
     assert links == {(f.name, f.media_type, f.label) for f in (*RESULT_FORMATS, *RDF_FORMATS)}
+
+
+def test_the_footer_downloads_carry_the_tables_labels(client):
+    doc = lxml_html.fromstring(client.get("/", headers={"Accept": "text/html"}).data)
+    dumps = {(a.get("href"), a.get("type"), a.text_content()) for a in doc.xpath("//footer//a[@type]")}
+    assert dumps == {(f"/export.{f.suffix}", f.media_type, f.label) for f in (BY_NAME["ttl"], BY_NAME["jsonld"])}
+    for url, media_type, _ in dumps:
+        assert client.get(url).mimetype == media_type
