@@ -39,7 +39,8 @@ class Format:
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
-RDF_FORMATS: tuple[Format, ...] = (
+# The table: each route offers a selection of it, in its own order of preference (web.negotiation).
+FORMATS: tuple[Format, ...] = (
     Format("ttl", "ttl", "text/turtle", "Turtle", GRAPH, "turtle", ox.RdfFormat.TURTLE, w3c="Turtle",
            aliases=("application/x-turtle",)),
     Format("jsonld", "jsonld", "application/ld+json", "JSON-LD", GRAPH, "json-ld", ox.RdfFormat.JSON_LD,
@@ -48,12 +49,8 @@ RDF_FORMATS: tuple[Format, ...] = (
            aliases=("text/plain",)),
     Format("rdfxml", "rdf", "application/rdf+xml", "RDF/XML", GRAPH, "xml", ox.RdfFormat.RDF_XML, w3c="RDF_XML",
            aliases=("application/xml",)),
-)
-DATASET_FORMATS: tuple[Format, ...] = (
     Format("nq", "nq", "application/n-quads", "N-Quads", DATASET, "nquads", ox.RdfFormat.N_QUADS, w3c="N-Quads"),
     Format("trig", "trig", "application/trig", "TriG", DATASET, "trig", ox.RdfFormat.TRIG, w3c="TriG"),
-)
-RESULT_FORMATS: tuple[Format, ...] = (
     Format("json", "json", "application/sparql-results+json", "SPARQL JSON", RESULTS,
            ox_results=ox.QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON", aliases=("application/json",)),
     Format("xml", "srx", "application/sparql-results+xml", "SPARQL XML", RESULTS, ox_results=ox.QueryResultsFormat.XML,
@@ -61,8 +58,6 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("csv", "csv", "text/csv", "CSV", RESULTS, ox_results=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV"),
     Format("tsv", "tsv", "text/tab-separated-values", "TSV", RESULTS, ox_results=ox.QueryResultsFormat.TSV,
            w3c="SPARQL_Results_TSV"),
-)
-DOCUMENT_FORMATS: tuple[Format, ...] = (
     Format("html", "html", "text/html", "HTML", DOCUMENT),
     Format("plainjson", "json", "application/json", "JSON", DOCUMENT),
     Format("bibtex", "bib", "application/x-bibtex", "BibTeX", DOCUMENT, aliases=("text/x-bibtex",)),
@@ -70,7 +65,9 @@ DOCUMENT_FORMATS: tuple[Format, ...] = (
     Format("text", "txt", "text/plain", "Text", DOCUMENT),
     Format("sitemap", "xml", "application/xml", "XML", DOCUMENT),
 )
-FORMATS: tuple[Format, ...] = (*RDF_FORMATS, *DATASET_FORMATS, *RESULT_FORMATS, *DOCUMENT_FORMATS)
+RDF_FORMATS = tuple(f for f in FORMATS if f.kind == GRAPH)
+DATASET_FORMATS = tuple(f for f in FORMATS if f.kind == DATASET)
+RESULT_FORMATS = tuple(f for f in FORMATS if f.kind == RESULTS)
 BY_NAME = {f.name: f for f in FORMATS}
 
 

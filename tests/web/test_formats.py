@@ -10,7 +10,8 @@ import pytest
 from lxml import html as lxml_html
 
 import web
-from kg.formats import BY_NAME, FORMATS, RDF_FORMATS, RESULT_FORMATS, results_format
+from kg.formats import (BY_NAME, DATASET, DOCUMENT, FORMATS, GRAPH, RDF_FORMATS, RESULT_FORMATS, RESULTS,
+                        results_format)
 from web.negotiation import Offer, negotiate, split_suffix
 
 
@@ -66,6 +67,17 @@ def test_the_table_names_each_format_once():
     assert len(BY_NAME) == len(FORMATS)
     for rows in (RDF_FORMATS, RESULT_FORMATS):
         assert len({f.suffix for f in rows}) == len({f.media_type for f in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
+def test_each_row_has_the_writers_its_kind_needs(fmt):
+    if fmt.kind in (GRAPH, DATASET):
+        assert fmt.rdflib and fmt.ox_rdf and fmt.ox_rdf.media_type == fmt.media_type
+        assert fmt.ox_rdf.supports_datasets == (fmt.kind == DATASET) or fmt.name == "jsonld"
+    elif fmt.kind == RESULTS:
+        assert fmt.ox_results and fmt.ox_results.media_type.split(";")[0] == fmt.media_type and not fmt.ox_rdf
+    else:
+        assert fmt.kind == DOCUMENT and not (fmt.ox_rdf or fmt.ox_results or fmt.rdflib)
 
 
 @pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda f: f.name)
