@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-RDF_TWINS = (".ttl", ".jsonld", ".nt", ".rdf")
+from kg.formats import BY_NAME, FORMATS, RDF_FORMATS
+
+RDF_TWINS = tuple(f".{f.suffix}" for f in RDF_FORMATS)
 SEEDS = ("/", "/sitemap.xml", "/robots.txt", "/void", "/export.ttl", "/export.nt", "/export.jsonld",
          "/papers", "/papers.jsonld", "/queries", "/portrait.svg")
 SKIP = ("/sparql",)
-SUFFIX_BY_TYPE = {"text/turtle": ".ttl", "application/ld+json": ".jsonld", "application/n-triples": ".nt",
-                  "application/rdf+xml": ".rdf", "application/json": ".json", "text/plain": ".txt",
-                  "application/xml": ".xml", "text/xml": ".xml", "image/svg+xml": ".svg", "text/css": ".css"}
+# A file name for an answer whose path has no suffix (HTML pages are saved as index.html instead).
+SUFFIX_BY_TYPE = {**{f.media_type: f".{f.suffix}" for f in FORMATS if f.name != "html"},
+                  "text/xml": ".xml", "text/css": ".css"}
+DUMPS = ("ttl", "nt", "jsonld")  # the whole graph, offered where the static copy cannot answer a query
 LINK = re.compile(r'(\b(?:href|src)\s*=\s*)(["\'])(/(?!/)[^"\']*)\2', re.IGNORECASE)
 CSS_URL = re.compile(r'url\(\s*(["\']?)(/(?!/)[^)"\']*)\1\s*\)')
 
@@ -39,13 +42,13 @@ SPARQL_PAGE = """<!doctype html>
 <main>
 <h1>SPARQL</h1>
 <p>This is a static copy of the site: no live SPARQL endpoint is configured here.</p>
-<p>Download the whole graph instead, as <a href="/export.ttl">Turtle</a>, <a href="/export.nt">N-Triples</a>
-or <a href="/export.jsonld">JSON-LD</a>, and query it locally, or run <code>kg serve</code>.</p>
+<p>Download the whole graph instead, as {dumps}, and query it locally, or run <code>kg serve</code>.</p>
 <p><a href="/">Home</a></p>
 </main>
 </body>
 </html>
-"""
+""".replace("{dumps}", ", ".join(f'<a href="/export.{BY_NAME[n].suffix}" type="{BY_NAME[n].media_type}">'
+                                    f"{BY_NAME[n].label}</a>" for n in DUMPS))
 
 UNAVAILABLE_PAGE = SPARQL_PAGE.replace("<title>SPARQL</title>", "<title>Not available</title>").replace(
     "<h1>SPARQL</h1>\n<p>This is a static copy of the site: no live SPARQL endpoint is configured here.</p>",
