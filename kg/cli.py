@@ -11,9 +11,6 @@ import click
 
 from kg.errors import BuildError, KGError
 
-pass_flags = click.make_pass_decorator(dict, ensure=True)
-
-
 def _settings(**flags: Any):
     from kg.settings import load_settings
 

@@ -1,4 +1,4 @@
-"""Stores and what reads them: the embedded store, a remote SPARQL server, push, named queries, the text index, query limits."""
+"""Stores and what reads them: the embedded build, a SPARQL server, push, named queries, text index, query limits."""
 
 from __future__ import annotations
 

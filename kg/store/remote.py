@@ -16,7 +16,7 @@ Parameters are bound as RDF terms the way pyoxigraph's `substitutions` does it (
 occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
 tokenized query (strings, IRIs and comments are never touched); in a SELECT projection `?v` becomes
 `(term AS ?v)`, in GROUP BY and ORDER BY `(term)`, and a sub-SELECT that does not project the variable keeps its
-own. The named queries keep their parameters in triple patterns, so both stores agree (STYLE.md, habit 4).
+own. The named queries keep their parameters in triple patterns (bound as terms, never as text), so both stores agree.
 
 Answers are parsed into pyoxigraph objects: SELECT/ASK from SPARQL JSON with `pyoxigraph.parse_query_results`,
 CONSTRUCT/DESCRIBE from N-Triples or Turtle with `pyoxigraph.parse`.

@@ -64,7 +64,8 @@ def test_open_store_opens_the_build_or_the_server(kind, store_dir, request):
 
 
 @pytest.mark.parametrize("where", STORES, indirect=True)
-@pytest.mark.parametrize("args", [["--name", "coauthors"], ["SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"]],
+@pytest.mark.parametrize("args", [["--name", "coauthors"],
+                                  ["SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"]],
                          ids=["named", "text"])
 def test_kg_query_answers_the_same_from_the_build_and_the_server(where, args, store_dir):
     expected = kg("query", *args, "--format", "json", "--store", str(store_dir))
