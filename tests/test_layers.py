@@ -28,7 +28,8 @@ class Layer(NamedTuple):
 LAYERS = (
     Layer("foundation", ("kg", "kg.errors", "kg.vocab", "kg.iris", "kg.settings", "kg.formats", "kg.records"), ()),
     Layer("sources", ("kg.sources.*",), ("foundation",)),
-    Layer("build", ("kg.build", "kg.build.graph", "kg.build.resolve", "kg.build.validate", "kg.build.foreign"),
+    Layer("build", ("kg.build", "kg.build.graph", "kg.build.identity", "kg.build.resolve", "kg.build.inference",
+                    "kg.build.provenance", "kg.build.validate", "kg.build.foreign"),
           ("foundation",)),
     Layer("store", ("kg.store.*",), ("foundation",)),
     Layer("exports", ("kg.exports.*",), ("foundation", "store")),
