@@ -29,7 +29,7 @@ from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
 from kg.store import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
-                      write_disk_store)
+                      write_disk_store, write_union)
 from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
@@ -38,6 +38,7 @@ REPORT = "report.json"
 # 250 thousand N-Triples (a build the server reads from disk anyway): memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
+UNION = "union.nt"  # the merge of the named graphs, while the server's store is written
 
 
 @dataclass
@@ -173,20 +174,23 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         del work
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
-    elif served:
+        index = None
+    elif served:  # indexed in memory; the server's store is the dump, then the merge made in memory
+        index = text_index_from_store(work, union=True)
+        write_union(work, tmp / UNION)
         del work
         gc.collect()
-        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
-    if served:  # counted on the merged default graph: each triple once, without a set of them all
-        disk = ox.Store(str(tmp / DISK_STORE))
-        triples, index = _count_default(disk), text_index_from_store(disk, union=False)
-        del disk
-        gc.collect()
+        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE, union=tmp / UNION)
+        (tmp / UNION).unlink()
     else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work
-        gc.collect()
-        shutil.rmtree(tmp / WORK, ignore_errors=True)
+    if served:  # counted on the merged default graph: each triple once, without a set of them all
+        disk = ox.Store(str(tmp / DISK_STORE))
+        triples, index = _count_default(disk), index or text_index_from_store(disk, union=False)
+        del disk
+    gc.collect()
+    shutil.rmtree(tmp / WORK, ignore_errors=True)
     meta = BuildMeta(
         build_id=build_id, base=base,
         built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

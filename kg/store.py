@@ -325,12 +325,25 @@ def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mappi
     return final
 
 
-def write_disk_store(nquads: Path, folder: Path) -> None:
-    """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use."""
+def write_disk_store(nquads: Path, folder: Path, union: Path | None = None) -> None:
+    """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use. `union` is
+    that merge as N-Triples when the caller has it (write_union on an in-memory store is fast); without it the
+    merge is computed on disk after the load (slower)."""
     store = ox.Store(str(folder))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    add_merged_default_graph(store, folder.parent)
+    if union is None:
+        add_merged_default_graph(store, folder.parent)
+    else:  # two loads, not one of both files: a bulk load's memory grows with its input
+        store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.flush()
     del store
+
+
+def write_union(store: ox.Store, path: Path) -> None:
+    """Write the RDF merge of a store's named graphs as N-Triples, all in Oxigraph (a triple may come more than once:
+    CONSTRUCT does not remove every repeat; loading it into a graph does)."""
+    store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(str(path),
+                                                                                    format=ox.RdfFormat.N_TRIPLES)
 
 
 def add_merged_default_graph(store: ox.Store, scratch: Path) -> None:
@@ -339,8 +352,7 @@ def add_merged_default_graph(store: ox.Store, scratch: Path) -> None:
     took. Blank nodes of the default graph are its own (bulk loading renames them), which only a query joining
     GRAPH patterns with default-graph patterns on a blank node could notice."""
     union = Path(scratch) / "union.nt"
-    store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(str(union),
-                                                                                    format=ox.RdfFormat.N_TRIPLES)
+    write_union(store, union)
     store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     union.unlink()
