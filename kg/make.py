@@ -29,14 +29,15 @@ from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
 from kg.store import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
-                      write_disk_store, write_union)
+                      release_freed_memory, write_disk_store, write_union)
 from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
-# From this many bytes of RDF files the build's store is on disk (bulk loader) instead of in memory: about
-# 250 thousand N-Triples (a build the server reads from disk anyway): memory stays bounded at any size.
-DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
+# From this many bytes of RDF files the build's work store is on disk (bulk loader) instead of in memory: about
+# 1.1 million N-Triples. Below it rules, checks and the dump run in memory (at 1M: peak 1.8 GiB, mostly the bulk
+# loader writing the server's on-disk store); above it memory stays bounded at any size.
+DISK_BUILD_MIN_BYTES = 200 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
 UNION = "union.nt"  # the merge of the named graphs, while the server's store is written
 
@@ -179,7 +180,7 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         index = text_index_from_store(work, union=True)
         write_union(work, tmp / UNION)
         del work
-        gc.collect()
+        release_freed_memory()
         write_disk_store(tmp / "graph.nq", tmp / DISK_STORE, union=tmp / UNION)
         (tmp / UNION).unlink()
     else:

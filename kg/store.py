@@ -14,7 +14,9 @@ previous store untouched. Readers notice a new `current` on their next query and
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -356,6 +358,16 @@ def add_merged_default_graph(store: ox.Store, scratch: Path) -> None:
     store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     union.unlink()
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by a dropped in-memory store back to the system (glibc keeps it otherwise), so the bulk
+    load that follows does not add its own peak on top of it; nothing where there is no glibc."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def count_lines(path: Path) -> int:
