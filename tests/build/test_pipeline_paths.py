@@ -1,4 +1,4 @@
-"""The build's output does not depend on the path it takes: a folder of foreign RDF and importer files builds to
+"""The build's output does not depend on the path kg.build.pipeline takes: a folder of foreign RDF and importer files builds to
 the same dataset wholly in memory, in memory with an on-disk store for the server, and wholly on disk; that dataset
 is the one checked in (tests/data/build-paths/expected.nq, written by the build before it was made faster), and
 the server's default graph is the merge of its named graphs."""
@@ -14,14 +14,14 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-import kg.make
-from kg.make import build
+from kg.build import pipeline
+from kg.build.pipeline import build
 from kg.settings import load_settings
-from kg.store import DISK_STORE, EmbeddedStore
-from kg.textindex import INDEX
+from kg.store.embedded import DISK_STORE, EmbeddedStore
+from kg.store.textindex import INDEX
 
-DATA = Path(__file__).parent / "data" / "build-paths"
-FOAF = Path(__file__).parent / "data" / "rdf" / "yolanda-gil-foaf" / "foaf.rdf"  # a real file (its SOURCE.md)
+DATA = Path(__file__).parents[1] / "data" / "build-paths"
+FOAF = Path(__file__).parents[1] / "data" / "rdf" / "yolanda-gil-foaf" / "foaf.rdf"  # a real file (its SOURCE.md)
 PROV = "http://www.w3.org/ns/prov#"
 BUILD_TIMES = {URIRef(PROV + name) for name in ("startedAtTime", "endedAtTime", "generatedAtTime")}
 WHEN = Literal("the time of the build")
@@ -61,8 +61,8 @@ def built(request, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp(request.param)
     min_bytes, min_quads = PATHS[request.param]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.make, "DISK_BUILD_MIN_BYTES", min_bytes)
-        patch.setattr(kg.make, "DISK_STORE_MIN_QUADS", min_quads)
+        patch.setattr(pipeline, "DISK_BUILD_MIN_BYTES", min_bytes)
+        patch.setattr(pipeline, "DISK_STORE_MIN_QUADS", min_quads)
         build(load_settings({"content": content(root / "content"), "store": root / "store"}, environ={}))
     assert (root / "store" / "current" / DISK_STORE).is_dir() == (min_quads == ALWAYS)
     return root / "store"
