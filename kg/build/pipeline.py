@@ -36,8 +36,8 @@ from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
 # From this many bytes of RDF files the build's work store is on disk (bulk loader) instead of in memory: about
-# 1.1 million N-Triples. Below it rules, checks and the dump run in memory (at 1M: peak 1.8 GiB, mostly the bulk
-# loader writing the server's on-disk store); above it memory stays bounded at any size.
+# 1.1 million N-Triples. Below it rules, checks and the dump run in memory (bench/generate.py's 1M: peak 1.3 GiB,
+# the bulk loader writing the server's on-disk store); above it memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 200 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
 UNION = "union.nt"  # the merge of the named graphs, while the server's store is written
