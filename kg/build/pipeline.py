@@ -30,7 +30,7 @@ from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
 from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
-                      release_freed_memory, write_disk_store, write_union)
+                      release_freed_memory, write_disk_store)
 from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
@@ -40,7 +40,6 @@ REPORT = "report.json"
 # the bulk loader writing the server's on-disk store); above it memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 200 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
-UNION = "union.nt"  # the merge of the named graphs, while the server's store is written
 
 
 @dataclass
@@ -172,18 +171,16 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     graphs = sorted(g.value for g in work.named_graphs())
     served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
-        add_merged_default_graph(work, tmp)
+        add_merged_default_graph(work, tmp / "graph.nq")
         del work
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
         index = None
-    elif served:  # indexed in memory; the server's store is the dump, then the merge made in memory
+    elif served:  # indexed in memory; the server's store is written from the dump
         index = text_index_from_store(work, union=True)
-        write_union(work, tmp / UNION)
         del work
         release_freed_memory()
-        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE, union=tmp / UNION)
-        (tmp / UNION).unlink()
+        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
     else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work
