@@ -351,8 +351,14 @@ def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
 
 
 def _without_graph(line: bytes) -> bytes:
-    """An N-Quads line of a named graph (`S P O <G> .`, as Oxigraph writes it) as the N-Triples line `S P O .`."""
-    return line[:line.rindex(b" ", 0, line.rindex(b" "))] + b" .\n" if line.strip() else line
+    """An N-Quads line as Oxigraph writes it (`S P O <G> .`) as the N-Triples line `S P O .`; a line of the default
+    graph (three terms) as it is. Only a literal holds spaces, and no IRI or blank node holds a `"`."""
+    quote = line.rfind(b'"')
+    if quote >= 0:  # after the literal: its datatype or language (no space), then the graph if any
+        has_graph = b" " in line[quote + 1:].rstrip()[:-1].rstrip()
+    else:
+        has_graph = len(line.split()) == 5
+    return line[:line.rindex(b" ", 0, line.rindex(b" "))] + b" .\n" if has_graph else line
 
 
 def release_freed_memory() -> None:
