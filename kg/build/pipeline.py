@@ -36,7 +36,7 @@ from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
 # From this many bytes of RDF files the build's work store is on disk (bulk loader) instead of in memory: about
-# 1.1 million N-Triples. Below it rules, checks and the dump run in memory (bench/generate.py's 1M: peak 1.3 GiB,
+# 1.1 million N-Triples. Below it rules, checks and the dump run in memory (bench/generate.py's 1M: peak 1.4 GiB,
 # the bulk loader writing the server's on-disk store); above it memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 200 * 1024 * 1024
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
