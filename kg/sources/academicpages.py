@@ -33,17 +33,15 @@ repaired with a warning `file:line: what was done`; only an unreadable `_config.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import re
-import unicodedata
 from pathlib import Path
 
 import yaml
 
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources import homepage
+from kg.sources import bio
+from kg.sources.readers import fold, front_matter, partial_date, plain
 from kg.sources.text import load_yaml, read_text
 
 NAME = "academicpages"
@@ -121,22 +119,6 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 # ---------------------------------------------------------------- helpers shared with the Hugo Blox importer
 
 
-def fold(text: str) -> str:
-    """Accent-folded, lower-case words of text, single-spaced (for comparing names and spotting placeholders)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-def plain(value: object) -> str | None:
-    """Plain text from a front matter value: HTML entities decoded, tags and a byte-order mark dropped."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value).replace("\ufeff", "")
-    for _ in range(2):  # "&amp;apos;" is written escaped twice in some generated files
-        text = html.unescape(text)
-    return " ".join(_TAG.sub("", text).split()) or None
-
-
 def _given_and_surname(name: str) -> tuple[list[str], str]:
     words = [w for w in re.split(r"[\s.]+", fold(name.replace("-", " "))) if w]
     words = [w for w in words if w not in HONORIFICS] or words
@@ -167,24 +149,6 @@ def owner_name(name: str) -> str:
     while len(words) > 2 and words[0].rstrip(".").lower() in HONORIFICS:
         words = words[1:]
     return " ".join(words)
-
-
-def partial_date(value: object) -> PartialDate | None:
-    """A PartialDate from a front matter date (a YAML date or datetime, or ISO text at any precision); None if not."""
-    if isinstance(value, dt.datetime):
-        return PartialDate(value.year, value.month, value.day)
-    if isinstance(value, dt.date):
-        return PartialDate(value.year, value.month, value.day)
-    text = str(value or "").strip()
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
-    if not m:
-        return None
-    try:
-        date = PartialDate(*(int(g) for g in m.groups() if g))
-        date.first_day()
-        return date
-    except ValueError:
-        return None
 
 
 def split_authors(text: str) -> tuple[list[str], bool]:
@@ -248,17 +212,6 @@ def _find_folded(text: str, title: str) -> int | None:
         return None
     at = haystack.find(needle)
     return keep[at][0] if at >= 0 else None
-
-
-def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
-    """The homepage importer's split of YAML front matter (CRLF line ends read as LF)."""
-    return homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
-
-
-def home_page(text: str, rel: str, filename: str) -> list[Record]:
-    """The homepage importer's records of a home page, less the links it could not type (kept as mentions only:
-    the graph has no kind for an untyped thing)."""
-    return homepage.parse(text, rel, filename)
 
 
 def is_demo_title(title: str) -> bool:
@@ -395,7 +348,7 @@ class _Site:
                 break
         home = home or next((p for p in pages if p.name == "about.md"), None)
         if home is not None:
-            self.records.extend(home_page(read_text(home, self.rel(home)), self.rel(home), home.name))
+            self.records.extend(bio.parse(read_text(home, self.rel(home)), self.rel(home), home.name))
 
     # -- publications ---------------------------------------------------------------------------------------
 

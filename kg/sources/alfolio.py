@@ -58,14 +58,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from kg.errors import SourceError
 from kg.iris import ascii_fold, repair_url
 from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument,
                         Warning_)
-from kg.sources import bibtex, homepage, resume
-from kg.sources.resume import _Arr, _Obj
+from kg.sources import bibtex, bio, resume
+from kg.sources.readers import Arr, Obj, arr, compose_yaml, front_matter, obj, split_front_matter
+from kg.sources.readers import located as _located
 from kg.sources.text import read_text
 
 NAME = "alfolio"
@@ -172,58 +172,6 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 # ---------------------------------------------------------------- YAML with lines
 
 
-def _code(character: int | str) -> int:
-    """The code point PyYAML's ReaderError gives as a character or as a number."""
-    return ord(character) if isinstance(character, str) else int(character)
-
-
-def _compose(text: str, rel: str) -> yaml.Node | None:
-    """The YAML node tree of text; SourceError with the line on bad YAML."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
-        line = text[: exc.position].count("\n") + 1
-        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character #x{_code(exc.character):04x})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, mark.line + 1 if mark else 1, f"bad YAML: {' '.join(problem.split())}") from exc
-
-
-def _located(node: yaml.Node | None) -> object:
-    """A YAML node as JSON-like values that keep their lines (the resume importer's _Obj/_Arr); scalars as text."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        obj = _Obj()
-        obj.line, obj.key_lines = line, {}
-        for key, value in node.value:
-            name = str(key.value).strip()
-            obj[name], obj.key_lines[name] = _located(value), key.start_mark.line + 1
-        return obj
-    if isinstance(node, yaml.SequenceNode):
-        arr = _Arr(_located(item) for item in node.value)
-        arr.line, arr.item_lines = line, [item.start_mark.line + 1 for item in node.value]
-        return arr
-    if node.tag == "tag:yaml.org,2002:null":
-        return None
-    return str(node.value).strip()
-
-
-def _obj(line: int, **fields: object) -> _Obj:
-    """A JSON Resume item made here, at the line of the YAML it comes from."""
-    obj = _Obj({k: v for k, v in fields.items() if v not in (None, "", [])})
-    obj.line, obj.key_lines = line, {k: line for k in obj}
-    return obj
-
-
-def _arr(items: list) -> _Arr:
-    arr = _Arr(items)
-    arr.line, arr.item_lines = (items[0].line if items else 1), [getattr(i, "line", 1) for i in items]
-    return arr
-
-
 def _text(value: object) -> str | None:
     """Plain text from a YAML scalar, with HTML tags dropped and whitespace collapsed."""
     if not isinstance(value, str):
@@ -285,7 +233,7 @@ class _Site:
     def front_matter(self, page: Path, text: str) -> dict:
         """A page's front matter; a page whose front matter cannot be read is left out with a warning."""
         try:
-            return homepage.split_front_matter(text, self.rel(page))[0]
+            return split_front_matter(text, self.rel(page))[0]
         except SourceError as exc:
             self.records.append(Warning_(f"{exc.problem}: page not read", Origin(self.rel(page), exc.line or 1)))
             return {}
@@ -305,8 +253,8 @@ class _Site:
         are left out with a warning. Each file maps to the years shown when every page showing it filters by
         `-q @*[year={{y}}]*` over its front matter's `years:` list (al-folio 2019-2023), else None (all)."""
         folder = self.folder / "_bibliography"
-        scholar = self.config.get("scholar") if isinstance(self.config, _Obj) else None
-        default = (_text(scholar.get("bibliography")) if isinstance(scholar, _Obj) else None) or "references"
+        scholar = self.config.get("scholar") if isinstance(self.config, Obj) else None
+        default = (_text(scholar.get("bibliography")) if isinstance(scholar, Obj) else None) or "references"
         names: list[tuple[str, set[int] | None]] = []
         for page, text in texts.items():
             for tag in _BIBLIOGRAPHY_TAG.finditer(text):
@@ -345,10 +293,10 @@ class _Site:
             if not path.is_file():
                 continue
             rel = self.rel(path)
-            config = _located(_compose(read_text(path, rel), rel))
+            config = _located(compose_yaml(read_text(path, rel), rel))
             if config is None:
                 continue
-            if not isinstance(config, _Obj):
+            if not isinstance(config, Obj):
                 raise SourceError(rel, 1, "expected a mapping of settings")
             owner = Owner(name="", origin=Origin(rel, 1))
             if path.name == "_config.yml":
@@ -371,7 +319,7 @@ class _Site:
                     owner.url = self.site_url + "/"
             for key, raw in config.items():
                 value = _text(raw)
-                if isinstance(raw, _Obj) and re.match(r"^https?://", _text(raw.get("url")) or ""):
+                if isinstance(raw, Obj) and re.match(r"^https?://", _text(raw.get("url")) or ""):
                     owner.same_as.append(_text(raw["url"]))  # a custom social: logo, title, url
                 if not value:
                     continue
@@ -383,11 +331,11 @@ class _Site:
                 self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
                 self.records.append(owner)
 
-    def read_name_forms(self, config: _Obj, names: list[str | None]) -> None:
+    def read_name_forms(self, config: Obj, names: list[str | None]) -> None:
         """The owner's name forms: `scholar: last_name / first_name` (what jekyll-scholar marks as the owner in
         author lists), plus the config's own last name with its first name and initial."""
         scholar = config.get("scholar")
-        if isinstance(scholar, _Obj):
+        if isinstance(scholar, Obj):
             for key, forms in (("last_name", self.last_names), ("first_name", self.first_names)):
                 value = scholar.get(key)
                 forms.update(_fold(v) for v in (value if isinstance(value, list) else [value])
@@ -420,7 +368,7 @@ class _Site:
                      None) or next((p for p in pages if p.name == "about.md"), None) or next(
             (p for p in pages if metas[p].get("layout") == "about"), None)
         if about is not None:
-            self.records.extend(homepage.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
+            self.records.extend(bio.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
@@ -480,8 +428,8 @@ class _Site:
         candidates = [p for p in [yml, *jsons] if p.is_file()]
         texts = {p: read_text(p, self.rel(p)) for p in candidates}
         candidates = [p for p in candidates if not self.template_leftover(p, texts[p])]
-        tree = _located(_compose(texts[yml], self.rel(yml))) if yml in candidates else None
-        rendercv = isinstance(tree, _Obj) and "cv" in tree
+        tree = _located(compose_yaml(texts[yml], self.rel(yml))) if yml in candidates else None
+        rendercv = isinstance(tree, Obj) and "cv" in tree
         jsons = [p for p in jsons if p in candidates]
         loaded = self.json_resume_data()
         if cv_format == "jsonresume" and jsons:
@@ -517,9 +465,9 @@ class _Site:
 
     def json_resume_data(self) -> Path | None:
         """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
-        entries = self.config.get("jekyll_get_json") if isinstance(self.config, _Obj) else None
+        entries = self.config.get("jekyll_get_json") if isinstance(self.config, Obj) else None
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, _Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
+            if isinstance(entry, Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
                 path = self.folder / _text(entry.get("json")).lstrip("/")
                 return path if path.is_file() else None
         return None
@@ -533,7 +481,7 @@ class _Site:
         if self.template_leftover(path, text):
             return
         try:
-            meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+            meta, body, lines = front_matter(text, rel)
         except SourceError as exc:
             self.records.append(Warning_(f"project left out: {exc.problem}", Origin(rel, exc.line or 1)))
             return
@@ -561,7 +509,7 @@ class _Site:
         if self.template_leftover(path, text):
             return
         try:
-            meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+            meta, body, _ = front_matter(text, rel)
         except SourceError as exc:
             self.records.append(Warning_(f"news item left out: {exc.problem}", Origin(rel, exc.line or 1)))
             return
@@ -612,7 +560,7 @@ class _CV:
     def __init__(self, rel: str, skip_demo: bool = True):
         self.rel, self.skip_demo = rel, skip_demo
         self.doc: dict[str, list] = {}
-        self.basics: _Obj | None = None
+        self.basics: Obj | None = None
         self.locations: dict[int, str] = {}
         self.warnings: list[Warning_] = []
 
@@ -624,13 +572,13 @@ class _CV:
                                       Origin(self.rel, line)))
         return True
 
-    def add(self, section: str, item: _Obj, location: str | None = None) -> None:
+    def add(self, section: str, item: Obj, location: str | None = None) -> None:
         self.doc.setdefault(section, []).append(item)
         if location:
             self.locations[item.line] = location
 
     def records(self) -> list[Record]:
-        doc = _Obj({k: _arr(v) for k, v in self.doc.items()})
+        doc = Obj({k: arr(v) for k, v in self.doc.items()})
         if self.basics is not None:
             doc["basics"] = self.basics
         doc.line, doc.key_lines = 1, {k: 1 for k in doc}
@@ -690,20 +638,20 @@ class _ListCV(_CV):
     def read(self, tree: object) -> list[Record]:
         if tree is None:
             return self.records()
-        if not isinstance(tree, _Arr):
+        if not isinstance(tree, Arr):
             raise SourceError(self.rel, 1, "cv.yml is a list of sections (title, type, contents)")
         for section, line in zip(tree, tree.item_lines):
-            if not isinstance(section, _Obj):
+            if not isinstance(section, Obj):
                 raise SourceError(self.rel, line, "a CV section must be a mapping (title, type, contents)")
             self.section(section)
         return self.records()
 
-    def section(self, section: _Obj) -> None:
+    def section(self, section: Obj) -> None:
         title = _text(section.get("title")) or ""
         contents = section.get("contents")
         if contents is None:
             return
-        if not isinstance(contents, _Arr):
+        if not isinstance(contents, Arr):
             raise SourceError(self.rel, section.key_lines["contents"], f"contents of {title!r} must be a list")
         target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
         if target == "interests" and re.search(r"\bother\b", title, re.I):
@@ -713,20 +661,20 @@ class _ListCV(_CV):
                                                                                                   section.line)))
             return
         for item, line in zip(contents, contents.item_lines):
-            if isinstance(item, _Obj) and self.is_demo(item, line):
+            if isinstance(item, Obj) and self.is_demo(item, line):
                 continue
             if target == "interests" and isinstance(item, str):
-                self.add("interests", _obj(line, name=_text(item)))
+                self.add("interests", obj(line, name=_text(item)))
                 continue
-            if not isinstance(item, _Obj):
+            if not isinstance(item, Obj):
                 raise SourceError(self.rel, line, f"an item of {title!r} must be a mapping")
             getattr(self, "on_" + target)(item)
 
-    def on_basics(self, item: _Obj) -> None:
+    def on_basics(self, item: Obj) -> None:
         if (_text(item.get("name")) or "").lower() == "full name" and _text(item.get("value")):
-            self.basics = _obj(item.line, name=_text(item.get("value")))
+            self.basics = obj(item.line, name=_text(item.get("value")))
 
-    def _institution(self, item: _Obj) -> tuple[str, str | None]:
+    def _institution(self, item: Obj) -> tuple[str, str | None]:
         """(organization, location) from "Halden Technical University, Halden, Norway"; ("", None) when absent."""
         text = _text(item.get("institution")) or ""
         name, _, location = text.partition(",")
@@ -735,14 +683,14 @@ class _ListCV(_CV):
                                           Origin(self.rel, item.line)))
         return name.strip(), location.strip() or None
 
-    def _description(self, item: _Obj) -> tuple[str | None, list[str]]:
+    def _description(self, item: Obj) -> tuple[str | None, list[str]]:
         """The description as summary text, and the supervisors an "Advisor:" line names."""
         lines, supervisors = [], []
         value = item.get("description")
         for entry in value if isinstance(value, list) else [value] if value is not None else []:
-            if isinstance(entry, _Obj) and "title" not in entry and "contents" not in entry:
+            if isinstance(entry, Obj) and "title" not in entry and "contents" not in entry:
                 entry = "; ".join(f"{k}: {_text(v) or ''}" for k, v in entry.items())  # "Advisor: X" read by YAML
-            if isinstance(entry, _Obj):
+            if isinstance(entry, Obj):
                 sub = entry.get("contents")
                 subs = [_text(s) for s in sub if _text(s)] if isinstance(sub, list) else []
                 lines.append(": ".join(filter(None, [_text(entry.get("title")), "; ".join(subs)])))
@@ -754,63 +702,63 @@ class _ListCV(_CV):
                 lines.append(_text(entry))
         return "\n".join(lines) or None, supervisors
 
-    def _dated(self, item: _Obj, single_is_end: bool) -> dict:
+    def _dated(self, item: Obj, single_is_end: bool) -> dict:
         start, end, ranged = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
                                        item.key_lines.get("year", item.line))
         if not ranged and start is not None:
             start, end = (None, start) if single_is_end else (start, start)
         return {"startDate": _iso(start), "endDate": _iso(end)}
 
-    def on_education(self, item: _Obj) -> None:
+    def on_education(self, item: Obj) -> None:
         org, location = self._institution(item)
         if not org:
             return
         summary, supervisors = self._description(item)
-        self.add("education", _obj(item.line, institution=org, studyType=_text(item.get("title")), summary=summary,
+        self.add("education", obj(item.line, institution=org, studyType=_text(item.get("title")), summary=summary,
                                    supervisors=supervisors, **self._dated(item, single_is_end=True)), location)
 
-    def on_work(self, item: _Obj) -> None:
+    def on_work(self, item: Obj) -> None:
         org, location = self._institution(item)
         if not org:
             return
         summary, supervisors = self._description(item)
-        self.add("work", _obj(item.line, name=org, position=_text(item.get("title")), summary=summary,
+        self.add("work", obj(item.line, name=org, position=_text(item.get("title")), summary=summary,
                               supervisors=supervisors, **self._dated(item, single_is_end=False)), location)
 
-    def on_volunteer(self, item: _Obj) -> None:
+    def on_volunteer(self, item: Obj) -> None:
         org, location = self._institution(item)
         if not org:
             return
         summary, _ = self._description(item)
-        self.add("volunteer", _obj(item.line, organization=org, position=_text(item.get("title")), summary=summary,
+        self.add("volunteer", obj(item.line, organization=org, position=_text(item.get("title")), summary=summary,
                                    **self._dated(item, single_is_end=False)), location)
 
-    def on_projects(self, item: _Obj) -> None:
+    def on_projects(self, item: Obj) -> None:
         raw = item.get("title") if isinstance(item.get("title"), str) else ""
         anchor = _ANCHOR.search(raw)
         summary, _ = self._description(item)
         dates = self._dated(item, single_is_end=False)
-        self.add("projects", _obj(item.line, name=_text(anchor["text"] if anchor else raw),
+        self.add("projects", obj(item.line, name=_text(anchor["text"] if anchor else raw),
                                   url=anchor["url"] if anchor else None, description=summary,
                                   startDate=dates["startDate"], endDate=dates["endDate"] if dates["endDate"] !=
                                   dates["startDate"] else None))
 
-    def on_awards(self, item: _Obj) -> None:
+    def on_awards(self, item: Obj) -> None:
         start, _, _ = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
                                 item.key_lines.get("year", item.line))
         titles = item.get("items") if isinstance(item.get("items"), list) else [item.get("title")]
-        lines = item.get("items").item_lines if isinstance(item.get("items"), _Arr) else [item.line]
+        lines = item.get("items").item_lines if isinstance(item.get("items"), Arr) else [item.line]
         for title, line in zip(titles, lines):
             text = _text(title)
             if not text:
                 continue
             title, awarder = _split_awarder(text)
-            self.add("awards", _obj(line, title=title, awarder=awarder, date=_iso(start),
+            self.add("awards", obj(line, title=title, awarder=awarder, date=_iso(start),
                                     summary=self._description(item)[0]))
 
-    def on_interests(self, item: _Obj) -> None:
+    def on_interests(self, item: Obj) -> None:
         keywords = item.get("items") if isinstance(item.get("items"), list) else []
-        self.add("interests", _obj(item.line, name=(_text(item.get("title")) or "").rstrip("."),
+        self.add("interests", obj(item.line, name=(_text(item.get("title")) or "").rstrip("."),
                                    keywords=[k.rstrip(".") for k in map(_text, keywords) if k]))
 
 
@@ -818,26 +766,26 @@ class _RenderCV(_CV):
     """al-folio's newer `_data/cv.yml` in RenderCV's form: `cv:` with the person and `sections`."""
 
     def read(self, cv: object, line: int) -> list[Record]:
-        if not isinstance(cv, _Obj):
+        if not isinstance(cv, Obj):
             raise SourceError(self.rel, line, "cv must be a mapping (name, sections, ...)")
         profiles = []
         for net, net_line in zip(cv.get("social_networks") or [], getattr(cv.get("social_networks"), "item_lines",
                                                                          [])):
-            if not isinstance(net, _Obj):
+            if not isinstance(net, Obj):
                 raise SourceError(self.rel, net_line, "each social network must be a mapping (network, username)")
             network, user = (_text(net.get("network")) or "").lower(), _text(net.get("username"))
             if network == "orcid" and user:
-                profiles.append(_obj(net_line, network="ORCID", url=f"https://orcid.org/{user}"))
+                profiles.append(obj(net_line, network="ORCID", url=f"https://orcid.org/{user}"))
             elif network in RENDERCV_NETWORKS and user:
-                profiles.append(_obj(net_line, network=network, url=RENDERCV_NETWORKS[network].format(user)))
-        self.basics = _obj(cv.line, name=_text(cv.get("name")), label=_text(cv.get("label")),
+                profiles.append(obj(net_line, network=network, url=RENDERCV_NETWORKS[network].format(user)))
+        self.basics = obj(cv.line, name=_text(cv.get("name")), label=_text(cv.get("label")),
                            url=_text(cv.get("website")), summary=_text(cv.get("summary")))
         location = _text(cv.get("location"))
         sections = cv.get("sections")
-        if sections is not None and not isinstance(sections, _Obj):
+        if sections is not None and not isinstance(sections, Obj):
             raise SourceError(self.rel, cv.key_lines["sections"], "cv.sections must be a mapping of titles to lists")
         for title, entries in (sections or {}).items():
-            if not isinstance(entries, _Arr):
+            if not isinstance(entries, Arr):
                 raise SourceError(self.rel, sections.key_lines[title], f"section {title!r} must be a list")
             self.section(title.replace("_", " "), entries, sections.key_lines[title])
         records = self.records()
@@ -850,32 +798,32 @@ class _RenderCV(_CV):
                     r.identifiers["orcid"] = orcid
         return records
 
-    def section(self, title: str, entries: _Arr, line: int) -> None:
+    def section(self, title: str, entries: Arr, line: int) -> None:
         target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
         kept = 0
         for entry, entry_line in zip(entries, entries.item_lines):
-            if not isinstance(entry, _Obj) or self.is_demo(entry, entry_line):
+            if not isinstance(entry, Obj) or self.is_demo(entry, entry_line):
                 continue  # a text or bullet entry: prose, not a fact the graph models
             dates = self.dates(entry)
             summary = "\n".join(filter(None, [_text(entry.get("summary")),
                                               *map(_text, entry.get("highlights") or [])])) or None
             if "institution" in entry:
                 study = " in ".join(filter(None, [_text(entry.get("degree")), _text(entry.get("area"))]))
-                self.add("education", _obj(entry.line, institution=_text(entry.get("institution")), studyType=study,
+                self.add("education", obj(entry.line, institution=_text(entry.get("institution")), studyType=study,
                                            summary=summary, **dates), _text(entry.get("location")))
             elif "company" in entry and target == "volunteer":
-                self.add("volunteer", _obj(entry.line, organization=_text(entry.get("company")),
+                self.add("volunteer", obj(entry.line, organization=_text(entry.get("company")),
                                            position=_text(entry.get("position")), summary=summary, **dates),
                          _text(entry.get("location")))
             elif "company" in entry:
-                self.add("work", _obj(entry.line, name=_text(entry.get("company")),
+                self.add("work", obj(entry.line, name=_text(entry.get("company")),
                                       position=_text(entry.get("position")), summary=summary, **dates),
                          _text(entry.get("location")))
             elif "name" in entry and target == "awards":
-                self.add("awards", _obj(entry.line, title=_text(entry.get("name")), summary=summary,
+                self.add("awards", obj(entry.line, title=_text(entry.get("name")), summary=summary,
                                         date=dates["startDate"] or dates["endDate"]))
             elif "name" in entry and target == "projects":
-                self.add("projects", _obj(entry.line, name=_text(entry.get("name")), description=summary,
+                self.add("projects", obj(entry.line, name=_text(entry.get("name")), description=summary,
                                           url=_text(entry.get("url")), **dates))
             else:
                 continue
@@ -883,7 +831,7 @@ class _RenderCV(_CV):
         if not kept and target != "basics":
             self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel, line)))
 
-    def dates(self, entry: _Obj) -> dict:
+    def dates(self, entry: Obj) -> dict:
         start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
         end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
         if start is None and end is None and _text(entry.get("date")):

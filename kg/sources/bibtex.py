@@ -22,7 +22,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
-from kg.sources.listing import MONTHS, is_personal_name
+from kg.sources.readers import MONTHS, is_personal_name
 from kg.sources.text import read_text
 
 NAME = "bibtex"

@@ -29,8 +29,6 @@ public route.
 
 from __future__ import annotations
 
-import bisect
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from urllib.parse import urlparse
 
 from kg.errors import SourceError
 from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
+from kg.sources.readers import Arr, Obj, load_located
 from kg.sources.text import read_text
 
 NAME = "resume"
@@ -66,116 +65,25 @@ def read(path: Path, rel: str) -> list[Record]:
     return parse(read_text(path, rel), rel)
 
 
-def load_located(text: str, rel: str):
-    """JSON whose objects and arrays know their lines (_Obj, _Arr); SourceError with the line for bad JSON."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(rel, exc.lineno, f"invalid JSON: {exc.msg}") from exc
-    return _Located(text).parse()
-
-
 def parse(text: str, rel: str) -> list[Record]:
     """Records from JSON Resume text; SourceError (with the line) for bad JSON or wrong types."""
     doc = load_located(text, rel)
-    if not isinstance(doc, _Obj):
+    if not isinstance(doc, Obj):
         raise SourceError(rel, 1, "a JSON Resume is an object")
     notes: list[Record] = []
     _validate(doc, rel, notes)
     return _Reader(rel).read(doc) + notes
 
 
-class _Obj(dict):
-    """A JSON object that knows the line it opens on and the line of each key."""
-
-    line: int
-    key_lines: dict[str, int]
-
-
-class _Arr(list):
-    """A JSON array that knows the line it opens on and the line of each item."""
-
-    line: int
-    item_lines: list[int]
-
-
-class _Located:
-    """A small JSON reader (for text json.loads accepted) that keeps the line of every object, key and item."""
-
-    _WS = re.compile(r"[ \t\n\r]*")
-    _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
-
-    def __init__(self, text: str):
-        self.text = text
-        self.newlines = [i for i, c in enumerate(text) if c == "\n"]
-
-    def line(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos) + 1
-
-    def parse(self) -> object:
-        value, _ = self._value(self._skip(0))
-        return value
-
-    def _skip(self, pos: int) -> int:
-        return self._WS.match(self.text, pos).end()
-
-    def _value(self, pos: int) -> tuple[object, int]:
-        c = self.text[pos]
-        if c == "{":
-            return self._object(pos)
-        if c == "[":
-            return self._array(pos)
-        if c == '"':
-            return json.decoder.scanstring(self.text, pos + 1)
-        for word, value in (("true", True), ("false", False), ("null", None), ("NaN", float("nan")),
-                            ("Infinity", float("inf")), ("-Infinity", float("-inf"))):  # json.loads takes all
-            if self.text.startswith(word, pos):
-                return value, pos + len(word)
-        m = self._NUMBER.match(self.text, pos)
-        return json.loads(m.group(0)), m.end()
-
-    def _object(self, pos: int) -> tuple[_Obj, int]:
-        obj = _Obj()
-        obj.line, obj.key_lines = self.line(pos), {}
-        pos = self._skip(pos + 1)
-        if self.text[pos] == "}":
-            return obj, pos + 1
-        while True:
-            key_line = self.line(pos)
-            key, pos = json.decoder.scanstring(self.text, pos + 1)
-            pos = self._skip(self._skip(pos) + 1)
-            value, pos = self._value(pos)
-            obj[key], obj.key_lines[key] = value, key_line
-            pos = self._skip(pos)
-            if self.text[pos] == "}":
-                return obj, pos + 1
-            pos = self._skip(pos + 1)
-
-    def _array(self, pos: int) -> tuple[_Arr, int]:
-        arr = _Arr()
-        arr.line, arr.item_lines = self.line(pos), []
-        pos = self._skip(pos + 1)
-        if self.text[pos] == "]":
-            return arr, pos + 1
-        while True:
-            arr.item_lines.append(self.line(pos))
-            value, pos = self._value(pos)
-            arr.append(value)
-            pos = self._skip(pos)
-            if self.text[pos] == "]":
-                return arr, pos + 1
-            pos = self._skip(pos + 1)
-
-
-def _validate(doc: _Obj, rel: str, notes: list[Record]) -> None:
+def _validate(doc: Obj, rel: str, notes: list[Record]) -> None:
     """Known keys have the types the schema gives them; an item's unreadable date is left out with a note."""
     basics = doc.get("basics")
     if basics is not None:
-        if not isinstance(basics, _Obj):
+        if not isinstance(basics, Obj):
             raise SourceError(rel, doc.key_lines["basics"], "basics must be an object")
         _validate_item(basics, rel, "basics", notes)
         location = basics.get("location")
-        if location is not None and not isinstance(location, _Obj):
+        if location is not None and not isinstance(location, Obj):
             raise SourceError(rel, basics.key_lines["location"], "basics.location must be an object")
         if location is not None:
             _validate_item(location, rel, "basics.location", notes)
@@ -183,15 +91,15 @@ def _validate(doc: _Obj, rel: str, notes: list[Record]) -> None:
         items = doc.get(section)
         if items is None:
             continue
-        if not isinstance(items, _Arr):
+        if not isinstance(items, Arr):
             raise SourceError(rel, doc.key_lines[section], f"{section} must be a list")
         for n, item in enumerate(items):
-            if not isinstance(item, _Obj):
+            if not isinstance(item, Obj):
                 raise SourceError(rel, items.item_lines[n], f"{section}[{n}] must be an object")
             _validate_item(item, rel, f"{section}[{n}]", notes)
 
 
-def _validate_item(item: _Obj, rel: str, where: str, notes: list[Record]) -> None:
+def _validate_item(item: Obj, rel: str, where: str, notes: list[Record]) -> None:
     """Text keys are strings, name lists are lists of strings; a date that is not ISO is left out with a note
     ("now" or "present" as an end date means the item is current)."""
     for key, value in list(item.items()):
@@ -246,10 +154,10 @@ class _Reader:
 
     rel: str
 
-    def origin(self, node: _Obj) -> Origin:
+    def origin(self, node: Obj) -> Origin:
         return Origin(self.rel, node.line)
 
-    def read(self, doc: _Obj) -> list[Record]:
+    def read(self, doc: Obj) -> list[Record]:
         records: list[Record] = [SourceDocument(path=self.rel, importer=NAME, media_type="application/json")]
         owner = self.owner(doc)
         if owner is not None:
@@ -264,7 +172,7 @@ class _Reader:
                 records.extend(found)
         return records
 
-    def owner(self, doc: _Obj) -> Owner | None:
+    def owner(self, doc: Obj) -> Owner | None:
         """The owner from `basics`, with the interests as topic names."""
         basics = doc.get("basics")
         if basics is None:
@@ -286,11 +194,11 @@ class _Reader:
                      email_obfuscated=email, location=_location(basics.get("location")),
                      summary=_text(basics, "summary"), interests=interests, private_facts=private)
 
-    def _organization(self, item: _Obj, name: str, kind: str = "organization") -> Entity:
+    def _organization(self, item: Obj, name: str, kind: str = "organization") -> Entity:
         return Entity(kind=kind, name=name, origin=self.origin(item), url=_text(item, "url"),
                       parent=_text(item, "parentOrganization"), org_type=_text(item, "organizationType"))
 
-    def work(self, item: _Obj) -> list[Record]:
+    def work(self, item: Obj) -> list[Record]:
         """A position: a work Role, the organization and, when given, its department."""
         org = _text(item, "name") or _text(item, "company") or ""
         out: list[Record] = [self._role(item, "work", org, _text(item, "position") or ""),
@@ -301,14 +209,14 @@ class _Reader:
                               url=_text(item, "departmentUrl"), parent=org, org_type="department"))
         return out
 
-    def education(self, item: _Obj) -> list[Record]:
+    def education(self, item: Obj) -> list[Record]:
         """A degree: an education Role ("PhD", "M.Sc. in Physics") and the institution."""
         org = _text(item, "institution") or ""
         study, area = _text(item, "studyType"), _text(item, "area")
         role_name = f"{study} in {area}" if study and area else study or area or ""
         return [self._role(item, "education", org, role_name), self._organization(item, org)]
 
-    def volunteer(self, item: _Obj) -> list[Record]:
+    def volunteer(self, item: Obj) -> list[Record]:
         """Volunteering: a membership Role and the initiative (or organization) it is in."""
         org = _text(item, "organization") or ""
         org_type = _text(item, "organizationType")
@@ -318,7 +226,7 @@ class _Reader:
             entity.date = _date(item, "startDate")
         return [self._role(item, "membership", org, _text(item, "position") or ""), entity]
 
-    def award(self, item: _Obj) -> list[Record]:
+    def award(self, item: Obj) -> list[Record]:
         """An award Role, and the awarder as an organization when its URL or type is given."""
         awarder = _text(item, "awarder") or ""
         role = Role(category="award", organization=awarder, role_name=_text(item, "title") or "",
@@ -328,7 +236,7 @@ class _Reader:
             return [role, self._organization(item, awarder)]
         return [role]
 
-    def project(self, item: _Obj) -> list[Record]:
+    def project(self, item: Obj) -> list[Record]:
         """A project Entity, and the owner's membership in it with their roles."""
         name, url = _text(item, "name") or "", _text(item, "url")
         entity = Entity(kind="project", name=name, origin=self.origin(item), url=url,
@@ -339,12 +247,12 @@ class _Reader:
                     url=url)
         return [entity, role]
 
-    def interest(self, item: _Obj) -> list[Record]:
+    def interest(self, item: Obj) -> list[Record]:
         """A topic per interest name (its keywords go to the owner's interests)."""
         name = _text(item, "name")
         return [Entity(kind="topic", name=name, origin=self.origin(item))] if name else []
 
-    def _role(self, item: _Obj, category: str, org: str, role_name: str) -> Role:
+    def _role(self, item: Obj, category: str, org: str, role_name: str) -> Role:
         return Role(category=category, organization=org, role_name=role_name, origin=self.origin(item),
                     start=_date(item, "startDate"), end=_date(item, "endDate"),
                     supervisors=_names(item, "supervisors"), hosts=_names(item, "hosts"),
