@@ -45,6 +45,7 @@ from kg.sources.readers import fold, front_matter, partial_date, plain
 from kg.sources.text import load_yaml, read_text
 
 NAME = "academicpages"
+AUTHORITY = 1  # owner-curated structured data (an academicpages site's config and front matter)
 YAML_TYPE = "application/yaml"
 MARKDOWN_TYPE = "text/markdown"
 COLLECTIONS = ("_publications", "_talks", "_teaching", "_portfolio")

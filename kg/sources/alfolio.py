@@ -63,12 +63,13 @@ from kg.errors import SourceError
 from kg.iris import ascii_fold, repair_url
 from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument,
                         Warning_)
-from kg.sources import bibtex, bio, resume
+from kg.sources import bibtexfile, bio, jsonresume
 from kg.sources.readers import Arr, Obj, arr, compose_yaml, front_matter, obj, split_front_matter
 from kg.sources.readers import located as _located
 from kg.sources.text import read_text
 
 NAME = "alfolio"
+AUTHORITY = 1  # owner-curated structured data (an al-folio site's config, CV and bibliography)
 YAML_TYPE = "application/yaml"
 
 SOCIAL_URLS: dict[str, str] = {  # socials key -> profile URL template
@@ -376,7 +377,7 @@ class _Site:
         """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries, the
         years the publications page shows and the owner's name forms are handled here."""
         rel = self.rel(path)
-        records = bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
+        records = bibtexfile.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
         left_out = set()
         for paper in (r for r in records if isinstance(r, Paper)):
             if id(paper) in self.demo:
@@ -408,7 +409,7 @@ class _Site:
                 if note:
                     self.records.append(Warning_(f"entry {paper.bib_key!r}: {note}", paper.origin))
         paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
-        abbr = bibtex.decode_latex(fields.get("abbr", ""))
+        abbr = bibtexfile.decode_latex(fields.get("abbr", ""))
         if abbr and paper.venue is None and paper.entry_type not in ("phdthesis", "mastersthesis"):
             paper.venue = abbr
         for key, scheme in (("google_scholar_id", "google-scholar"), ("pmid", "pmid"), ("isbn", "isbn")):
@@ -445,7 +446,7 @@ class _Site:
         rel, unreadable = self.rel(chosen), None
         if chosen.suffix == ".json":
             try:
-                self.records.extend(resume.parse(texts[chosen], rel))
+                self.records.extend(jsonresume.parse(texts[chosen], rel))
             except SourceError as exc:
                 if yml not in candidates:
                     raise
@@ -582,8 +583,8 @@ class _CV:
         if self.basics is not None:
             doc["basics"] = self.basics
         doc.line, doc.key_lines = 1, {k: 1 for k in doc}
-        records = resume._Reader(self.rel).read(doc)
-        records[0] = SourceDocument(path=self.rel, importer=resume.NAME, media_type=YAML_TYPE)
+        records = jsonresume.ResumeReader(self.rel).read(doc)
+        records[0] = SourceDocument(path=self.rel, importer=jsonresume.NAME, media_type=YAML_TYPE)
         for r in records:
             if isinstance(r, Role) and r.origin.line in self.locations and r.category != "award":
                 r.location = self.locations[r.origin.line]
@@ -606,7 +607,7 @@ class _CV:
         m = _MONTH_YEAR.match(text)
         month = None
         if m and m.group("month"):
-            month = bibtex.parse_month(m.group("month"))
+            month = bibtexfile.parse_month(m.group("month"))
             if month is None:
                 raise SourceError(self.rel, line, f"unreadable month in {text!r}")
         if m is None:

@@ -29,6 +29,7 @@ from kg.sources.readers import Arr, Obj, clean_arxiv, clean_doi, is_personal_nam
 from kg.sources.text import json_content, read_text
 
 NAME = "csljson"
+AUTHORITY = 4  # a bibliography a reference manager exports: below the BibTeX the owner keeps
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
 TYPES: dict[str, str] = {  # CSL type -> BibTeX entry type

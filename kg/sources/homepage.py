@@ -29,6 +29,8 @@ from kg.sources.text import read_text
 
 __all__ = ["NAME", "SUFFIXES", "matches", "parse", "read", "split_front_matter", "version_date"]
 
+AUTHORITY = 2  # bio prose typed by patterns: below structured data, above bibliographies
+
 SUFFIXES = (".md", ".markdown")
 
 

@@ -33,12 +33,12 @@ from pathlib import Path
 
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources import bibtex
-from kg.sources import bio
+from kg.sources import bibtexfile, bio
 from kg.sources.readers import fold, front_matter, load_config, partial_date, plain
 from kg.sources.text import read_text
 
 NAME = "hugoblox"
+AUTHORITY = 1  # owner-curated structured data (a Hugo Blox site's config and front matter)
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
 # publication_types: the numeric legend of Academic / Wowchemy, and the CSL names of Hugo Blox -> BibTeX types
 PUBLICATION_TYPES = {
@@ -364,7 +364,7 @@ class _Site:
             return None
         rel = self.rel(bib)
         try:
-            papers = [r for r in bibtex.parse_bibtex(read_text(bib, rel), rel) if isinstance(r, Paper)]
+            papers = [r for r in bibtexfile.parse_bibtex(read_text(bib, rel), rel) if isinstance(r, Paper)]
         except SourceError as exc:
             self.warn(f"{exc.problem}: cite.bib not used", rel, exc.line)
             return None

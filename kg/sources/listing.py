@@ -17,6 +17,7 @@ from kg.sources.readers import MONTHS, is_personal_name
 from kg.sources.text import read_text
 
 NAME = "listing"
+AUTHORITY = 5  # a scraped publication listing: run-together text, truncated author lists
 MEDIA_TYPE = "text/plain"
 
 ARXIV_CATEGORIES: dict[str, tuple[str, str]] = {

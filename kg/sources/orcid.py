@@ -33,6 +33,7 @@ from kg.sources.readers import Arr, Obj, clean_arxiv, clean_doi, load_located
 from kg.sources.text import json_content, read_text
 
 NAME = "orcid"
+AUTHORITY = 1  # owner-curated structured data (the owner's ORCID record)
 MEDIA_TYPE = "application/vnd.orcid+json"
 
 ORCID_ID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")

@@ -31,6 +31,7 @@ from kg.settings import PROJECT_ROOT
 from kg.sources.text import read_text
 
 NAME = "rdf"
+AUTHORITY = 6  # foreign RDF taken as it is: used where nothing else speaks
 FORMATS: dict[str, tuple[str, str]] = {  # suffix -> (rdflib format, media type)
     ".ttl": ("turtle", "text/turtle"),
     ".nt": ("nt", "application/n-triples"),
