@@ -28,16 +28,7 @@ ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
 ORG_CLASS = {"university": SCHEMA.CollegeOrUniversity, "college": SCHEMA.CollegeOrUniversity,
              "research-institute": SCHEMA.ResearchOrganization, "institute": SCHEMA.ResearchOrganization,
              "lab": SCHEMA.ResearchOrganization, "company": SCHEMA.Corporation}
-KIND_CLASSES = {
-    "person": [SCHEMA.Person],
-    "organization": [SCHEMA.Organization],
-    "project": [SCHEMA.Project],
-    "initiative": [iris.KINDS["initiative"].rdf_type],
-    "event": [SCHEMA.Event],
-    "place": [SCHEMA.Place],
-    "topic": [SCHEMA.DefinedTerm],
-    "thing": [SCHEMA.Thing],
-}
+KIND_CLASSES = {kind.name: [kind.rdf_type] for kind in iris.KINDS.values()}  # else schema:Thing
 IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 URL_FIELDS = ("url", "repository", "same_as", "pdf", "code_url")  # record fields that become IRIs
