@@ -40,6 +40,7 @@ from kg.errors import BadParameter, QueryError, SourceError
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
 from kg.store import GraphStore, Term
+from kg.vocab import KG, XSD
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 PARAM_TYPES = ("iri", "string", "date", "integer", "kind")
@@ -49,8 +50,7 @@ OWNER_DEFAULT = "owner"
 TODAY_DEFAULT = "today"
 CACHE_SIZE = 512
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-KG_OWNER = "https://w3id.org/scholarly-kg/ns#Owner"
+KG_OWNER = str(KG.Owner)
 
 # pyoxigraph's own writers, by media type (a few common aliases too).
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
