@@ -36,13 +36,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bio
-from kg.sources.readers import fold, front_matter, partial_date, plain
-from kg.sources.text import load_yaml, read_text
+from kg.sources.readers import MONTHS, fold, front_matter, parse_config, partial_date, plain
+from kg.sources.text import read_text
 
 NAME = "academicpages"
 AUTHORITY = 1  # owner-curated structured data (an academicpages site's config and front matter)
@@ -102,8 +100,6 @@ _ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?)\s*:\s*(?P<names>.+)
 _UNDERLINE = re.compile(r"^(?:=+|-+)\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)[*+-]\s+(?P<text>.+?)\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                       "dec"), 1)}
 
 
 def matches_folder(folder: Path) -> bool:
@@ -277,14 +273,7 @@ class _Site:
         path = self.folder / "_config.yml"
         rel = self.rel(path)
         text = read_text(path, rel)
-        try:
-            config = load_yaml(text)
-        except (ValueError, TypeError) as exc:
-            raise SourceError(rel, 1, f"bad YAML: {exc}") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise SourceError(rel, mark.line + 1 if mark else None,
-                              f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
+        config = parse_config(text, path.suffix, rel)
         if not isinstance(config, dict):
             raise SourceError(rel, 1, "expected a mapping of settings")
         lines = _key_lines(text)
@@ -558,14 +547,14 @@ class _Site:
         if when:  # the template's own form: "Summer 2015: Research Assistant", the organization nested below
             year = int(when["year"])
             return Role(category=section, role_name=when["role"], organization="", origin=Origin(rel, line),
-                        start=PartialDate(year, _MONTHS.get((when["month"] or "")[:3].lower())))
+                        start=PartialDate(year, MONTHS.get((when["month"] or "")[:3].lower())))
         parts = [p.strip() for p in text.split(",") if p.strip()]
         dates = _YEAR_RANGE.match(parts[-1]) if len(parts) >= 3 else None
         if dates is None:
             self.warn(f"CV item {text[:60]!r} is not 'Role, Organization, Years': left out", rel, line)
             return None
-        start = PartialDate(int(dates["y1"]), _MONTHS.get((dates["m1"] or "")[:3].lower()))
-        end = (PartialDate(int(dates["y2"]), _MONTHS.get((dates["m2"] or "")[:3].lower())) if dates["y2"] else None)
+        start = PartialDate(int(dates["y1"]), MONTHS.get((dates["m1"] or "")[:3].lower()))
+        end = (PartialDate(int(dates["y2"]), MONTHS.get((dates["m2"] or "")[:3].lower())) if dates["y2"] else None)
         if section == "education" and not dates["y2"] and not dates["open"]:
             start, end = None, start  # "Ph.D in Geology, Texas A&M University, 2017": the year it was completed
         return Role(category=section, role_name=parts[0], organization=parts[1], origin=Origin(rel, line),

@@ -209,17 +209,24 @@ def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
     return split_front_matter(text.replace("\r\n", "\n"), rel)
 
 
-def load_config(text: str, suffix: str, rel: str) -> dict:
-    """A TOML or YAML configuration file as a dict; SourceError with the line when it cannot be parsed."""
+def parse_config(text: str, suffix: str, rel: str) -> object:
+    """A TOML or YAML configuration file's value; SourceError with the line when it cannot be parsed."""
     try:
-        data = tomllib.loads(text) if suffix == ".toml" else load_yaml(text)
+        return tomllib.loads(text) if suffix == ".toml" else load_yaml(text)
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+)", str(exc))
         raise SourceError(rel, int(at[1]) if at else None, f"bad TOML: {exc}") from None
+    except (ValueError, TypeError) as exc:  # a value PyYAML cannot build even with dates kept as text
+        raise SourceError(rel, 1, f"bad YAML: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(rel, mark.line + 1 if mark else None,
                           f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
+
+
+def load_config(text: str, suffix: str, rel: str) -> dict:
+    """A TOML or YAML configuration file as a dict (empty when it holds no mapping)."""
+    data = parse_config(text, suffix, rel)
     return data if isinstance(data, dict) else {}
 
 
