@@ -6,7 +6,7 @@ import pytest
 from rdflib import URIRef
 
 from kg import iris
-from kg.build import build_graph
+from kg.build.graph import build_graph
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, SourceDocument
 from kg.vocab import RDF, SCHEMA
 from web import jsonld

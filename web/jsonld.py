@@ -24,7 +24,7 @@ CONTEXT = "https://schema.org"
 # The schema.org type search engines expect for each kind of linked resource (the KINDS table says).
 KIND_TYPES = {kind.name: kind.schema_type for kind in iris.KINDS.values()}
 GENERIC_TYPES = {"Thing", "CreativeWork", "Role"}  # dropped when a more specific type is present
-# schema.org subtypes of Organization the graph uses (kg.build): with one of them, "Organization" goes.
+# schema.org subtypes of Organization the graph uses (kg.build.graph): with one of them, "Organization" goes.
 ORGANIZATION_SUBTYPES = {"CollegeOrUniversity", "EducationalOrganization", "ResearchOrganization", "NGO",
                          "Corporation", "GovernmentOrganization", "Consortium", "FundingScheme"}
 ARXIV = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^arxiv:)\s*([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})"

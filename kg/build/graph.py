@@ -18,7 +18,7 @@ from kg import iris
 from kg.errors import BuildError
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
-from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
+from kg.build.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
 from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
 
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
