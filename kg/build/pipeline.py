@@ -28,13 +28,12 @@ from kg.settings import Settings
 from kg.sources import read_content
 from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
-from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
+from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, GRAPH, LEDGER, META, PRIVATE, PRIVATE_LEDGER, REPORT,
+                      BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
                       write_disk_store)
 from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
-LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
-REPORT = "report.json"
 # From this many bytes of RDF files the build's store is on disk (bulk loader) instead of in memory: about
 # 250 thousand N-Triples (a build the server reads from disk anyway): memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 32 * 1024 * 1024
@@ -105,7 +104,7 @@ def is_stale(settings: Settings) -> bool:
     build = current_build(settings.store)
     if build is None:
         return True
-    meta = BuildMeta.read(build / "meta.json")
+    meta = BuildMeta.read(build / META)
     return (meta.base != settings.base or meta.stats.get("content_hash") != content_hash(settings.content_dir)
             or meta.stats.get("owner_setting") != settings.owner)
 
@@ -166,9 +165,9 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
                            work, inner, private_graphs)
     shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
-    work.dump(str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    work.dump(str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in work.named_graphs())
-    served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
+    served = count_lines(tmp / GRAPH) >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
         add_merged_default_graph(work, tmp)
         del work
@@ -177,7 +176,7 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     elif served:
         del work
         gc.collect()
-        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
+        write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
     if served:  # counted on the merged default graph: each triple once, without a set of them all
         disk = ox.Store(str(tmp / DISK_STORE))
         triples, index = _count_default(disk), text_index_from_store(disk, union=False)

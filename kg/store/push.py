@@ -34,10 +34,10 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, Push, add_credentials,
                        parse_answer, read_push)
-from kg.store.embedded import UPDATES_GRAPH, BuildMeta, current_build, updated_triples
+from kg.store.embedded import GRAPH, LEDGER, META, REPORT, UPDATES_GRAPH, BuildMeta, current_build, updated_triples
 
 CHUNK_TRIPLES = 50_000  # triples per Graph Store Protocol request
-TEXT_ATTACHMENTS = ("ledger.json", "report.json")
+TEXT_ATTACHMENTS = (LEDGER, REPORT)
 MAX_ATTACHMENT = 4 * 1024 * 1024  # bytes: bigger text attachments stay behind
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
 
@@ -121,7 +121,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
     build = current_build(store_dir)
     if build is None:
         raise StoreError(f"no build in {store_dir}: run `kg build` first")
-    meta = BuildMeta.read(build / "meta.json")
+    meta = BuildMeta.read(build / META)
     meta_graph = meta_graph or meta.base + META_GRAPH
     update_endpoint = update_endpoint or guess_update_endpoint(endpoint)
     store_endpoint = store_endpoint or guess_store_endpoint(endpoint)
@@ -142,7 +142,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
                                             for g in [*staging.values(), staging_union]]))
 
     say(f"loading {len(graphs)} graphs into staging graphs ...")
-    triples = _upload(gsp, build / "graph.nq", staging)
+    triples = _upload(gsp, build / GRAPH, staging)
     say(f"loaded {triples} quads; building the union graph ...")
     client.update(f"DROP SILENT GRAPH <{staging_union}>")
     for graph in graphs:
@@ -211,9 +211,9 @@ def _attachments(build: Path) -> dict[str, str]:
         path = build / name
         if path.is_file() and path.stat().st_size <= MAX_ATTACHMENT:
             found[name] = path.read_text(encoding="utf-8")
-    if "ledger.json" in found:
-        redirects = json.loads(found["ledger.json"]).get("redirects", {})
-        found["ledger.json"] = json.dumps({"redirects": redirects}, indent=1)
+    if LEDGER in found:
+        redirects = json.loads(found[LEDGER]).get("redirects", {})
+        found[LEDGER] = json.dumps({"redirects": redirects}, indent=1)
     return found
 
 

@@ -39,7 +39,7 @@ import yaml
 from kg.errors import BadParameter, QueryError, SourceError
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
-from kg.store.embedded import GraphStore, Term
+from kg.store.embedded import UPDATES, GraphStore, Term
 from kg.vocab import KG, XSD
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -359,7 +359,7 @@ def _data_version(store: GraphStore) -> tuple:
     mtime = None
     if updates is not None:
         try:
-            mtime = (Path(updates) / "updates.nq").stat().st_mtime_ns
+            mtime = (Path(updates) / UPDATES).stat().st_mtime_ns
         except OSError:
             pass
     return (id(store), store.meta.build_id, mtime)
