@@ -60,11 +60,11 @@ from kg.errors import SourceError
 from kg.iris import ascii_fold, repair_url
 from kg.records import Alias, Author, Entity, Origin, Owner, Paper, Record, SourceDocument, Warning_
 from kg.sources import bibtexfile, bio, jsonresume
-from kg.sources.alfolio_cv import _TAG, YAML_TYPE, _ListCV, _RenderCV, _text
-from kg.sources.alfolio_template import TEMPLATE, TEMPLATE_ENTRIES, TEMPLATE_FILES, _fingerprint
-from kg.sources.alfolio_template import _item_fingerprint  # noqa: F401  (tests/sources/alfolio_fingerprints.py)
+from kg.sources.alfolio_cv import TAG, YAML_TYPE, ListCV, RenderCV, yaml_text
+from kg.sources.alfolio_template import TEMPLATE, TEMPLATE_ENTRIES, TEMPLATE_FILES, file_fingerprint
+from kg.sources.alfolio_template import item_fingerprint as _item_fingerprint  # noqa: F401  (the fingerprint script)
 from kg.sources.readers import Obj, compose_yaml, front_matter, split_front_matter
-from kg.sources.readers import located as _located  # noqa: F401  (tests/sources/alfolio_fingerprints.py)
+from kg.sources.readers import located as _located  # noqa: F401  (the fingerprint script)
 from kg.sources.text import read_text
 
 NAME = "alfolio"
@@ -177,7 +177,7 @@ class _Site:
     def template_leftover(self, path: Path, text: str) -> bool:
         """Whether a file is the al-folio template's demo, unedited, in a site that is not the template itself;
         if so it is left out with a warning."""
-        if self.is_template or _fingerprint(text) not in TEMPLATE_FILES:
+        if self.is_template or file_fingerprint(text) not in TEMPLATE_FILES:
             return False
         self.records.append(Warning_("not read: the al-folio template's demo file, left unedited",
                                      Origin(self.rel(path), 1)))
@@ -190,7 +190,7 @@ class _Site:
         `-q @*[year={{y}}]*` over its front matter's `years:` list (al-folio 2019-2023), else None (all)."""
         folder = self.folder / "_bibliography"
         scholar = self.config.get("scholar") if isinstance(self.config, Obj) else None
-        default = (_text(scholar.get("bibliography")) if isinstance(scholar, Obj) else None) or "references"
+        default = (yaml_text(scholar.get("bibliography")) if isinstance(scholar, Obj) else None) or "references"
         names: list[tuple[str, set[int] | None]] = []
         for page, text in texts.items():
             for tag in _BIBLIOGRAPHY_TAG.finditer(text):
@@ -237,26 +237,26 @@ class _Site:
             owner = Owner(name="", origin=Origin(rel, 1))
             if path.name == "_config.yml":
                 self.config = config
-                names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
+                names = [yaml_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
                 owner.name = " ".join(n for n in names if n)
                 key = "first_name" if config.get("first_name") else "last_name"
-                if not owner.name and _text(config.get("name")):  # al-folio before 2020: one `name`
-                    owner.name, key = _text(config.get("name")), "name"
+                if not owner.name and yaml_text(config.get("name")):  # al-folio before 2020: one `name`
+                    owner.name, key = yaml_text(config.get("name")), "name"
                 if owner.name:
                     owner.origin = Origin(rel, config.key_lines.get(key, 1))
                     self.owner_name = self.owner_name or owner.name
                 self.is_template = owner.name in TEMPLATE["owners"]
                 self.read_name_forms(config, names)
-                url = _text(config.get("url"))
+                url = yaml_text(config.get("url"))
                 url = repair_url(url)[0] if url and not url.startswith("{{") else None
                 if url and re.match(r"^https?://", url):
-                    self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
+                    self.site_url = url.rstrip("/") + "/" + (yaml_text(config.get("baseurl")) or "").strip("/")
                     self.site_url = self.site_url.rstrip("/")
                     owner.url = self.site_url + "/"
             for key, raw in config.items():
-                value = _text(raw)
-                if isinstance(raw, Obj) and re.match(r"^https?://", _text(raw.get("url")) or ""):
-                    owner.same_as.append(_text(raw["url"]))  # a custom social: logo, title, url
+                value = yaml_text(raw)
+                if isinstance(raw, Obj) and re.match(r"^https?://", yaml_text(raw.get("url")) or ""):
+                    owner.same_as.append(yaml_text(raw["url"]))  # a custom social: logo, title, url
                 if not value:
                     continue
                 if key in SOCIAL_IDENTIFIERS:
@@ -395,16 +395,16 @@ class _Site:
         if chosen.suffix == ".json":
             return
         if rendercv:
-            self.records.extend(_RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
+            self.records.extend(RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
         else:
-            self.records.extend(_ListCV(rel, not self.is_template).read(tree))
+            self.records.extend(ListCV(rel, not self.is_template).read(tree))
 
     def json_resume_data(self) -> Path | None:
         """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
         entries = self.config.get("jekyll_get_json") if isinstance(self.config, Obj) else None
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
-                path = self.folder / _text(entry.get("json")).lstrip("/")
+            if isinstance(entry, Obj) and yaml_text(entry.get("data")) == "resume" and yaml_text(entry.get("json")):
+                path = self.folder / yaml_text(entry.get("json")).lstrip("/")
                 return path if path.is_file() else None
         return None
 
@@ -421,7 +421,7 @@ class _Site:
         except SourceError as exc:
             self.records.append(Warning_(f"project left out: {exc.problem}", Origin(rel, exc.line or 1)))
             return
-        name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
+        name = yaml_text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
             self.records.append(Warning_("project left out: a project page needs a title in its front matter",
                                          Origin(rel, 1)))
@@ -436,7 +436,7 @@ class _Site:
         description = meta.get("description") if isinstance(meta.get("description"), str) else None
         self.records.append(SourceDocument(path=rel, importer=NAME, media_type="text/markdown", title=name))
         self.records.append(Entity(kind="project", name=name, origin=Origin(rel, lines.get("title", 1)), url=url,
-                                   repository=repository, description=_text(description) or _first_paragraph(body),
+                                   repository=repository, description=yaml_text(description) or _first_paragraph(body),
                                    members=[self.owner_name] if self.owner_name else []))
 
     def read_news(self, path: Path) -> None:
@@ -451,7 +451,7 @@ class _Site:
             return
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
-        about = _text(meta.get("title")) or _first_paragraph(body) or ""
+        about = yaml_text(meta.get("title")) or _first_paragraph(body) or ""
         self.records.append(Warning_(f"news item of {when} left out (the graph has no model for news): "
                                      f"{about[:60]}", Origin(rel, 1)))
 
@@ -468,7 +468,7 @@ def _first_paragraph(body: str) -> str | None:
     for block in re.split(r"\n\s*\n", body.strip()):
         if block.strip() and not _LIQUID_OR_HTML.match(block):
             text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links: keep their text
-            return " ".join(_TAG.sub("", text).replace("*", "").replace("_", " ").split()) or None
+            return " ".join(TAG.sub("", text).replace("*", "").replace("_", " ").split()) or None
     return None
 
 

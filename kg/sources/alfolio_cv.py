@@ -8,7 +8,7 @@ import re
 from kg.errors import SourceError
 from kg.records import Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bibtexfile, jsonresume
-from kg.sources.alfolio_template import TEMPLATE_CV_ITEMS, _item_fingerprint
+from kg.sources.alfolio_template import TEMPLATE_CV_ITEMS, item_fingerprint
 from kg.sources.readers import Arr, Obj, arr, obj
 
 YAML_TYPE = "application/yaml"
@@ -34,7 +34,7 @@ _PRESENT = re.compile(r"^(?:present|now|today|current|ongoing)$", re.I)
 _RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\buntil\b)\s*", re.I)
 _MONTH_YEAR = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:-(?P<mm>\d{2})(?:-(?P<dd>\d{2}))?)?$")
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
+TAG = re.compile(r"<[^>]+>")
 _ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?|advised by|supervised by)\s*:?\s*(?P<names>.+)$", re.I)
 _HONORIFIC = re.compile(r"^(?:Prof\.?|Professor|Dr\.?)\s+")
 _AWARDER = re.compile(r"^(?P<title>.+?)\s*\((?P<awarder>[^()]+)\)\s*$|^(?P<title2>.+),\s*(?P<awarder2>[^,]+)$")
@@ -43,11 +43,11 @@ _AWARDER_WORDS = re.compile(
     r"conference|symposium|workshop|agency|ministry|royal|national|federation|union|college|school|trust|fund)\b",
     re.IGNORECASE)
 
-def _text(value: object) -> str | None:
+def yaml_text(value: object) -> str | None:
     """Plain text from a YAML scalar, with HTML tags dropped and whitespace collapsed."""
     if not isinstance(value, str):
         return None
-    return " ".join(_TAG.sub("", value).split()) or None
+    return " ".join(TAG.sub("", value).split()) or None
 
 
 # ---------------------------------------------------------------- the site
@@ -80,7 +80,7 @@ class _CV:
 
     def is_demo(self, item: object, line: int) -> bool:
         """Whether a CV item is the al-folio template's demo item, unedited (left out with a warning)."""
-        if not self.skip_demo or _item_fingerprint(item) not in TEMPLATE_CV_ITEMS:
+        if not self.skip_demo or item_fingerprint(item) not in TEMPLATE_CV_ITEMS:
             return False
         self.warnings.append(Warning_("CV item left out: the al-folio template's demo item, unedited",
                                       Origin(self.rel, line)))
@@ -146,7 +146,7 @@ class _CV:
         return start, end, start is not None or end is not None
 
 
-class _ListCV(_CV):
+class ListCV(_CV):
     """al-folio's older `_data/cv.yml`: a list of sections, each with a title, a type and contents."""
 
     def read(self, tree: object) -> list[Record]:
@@ -161,7 +161,7 @@ class _ListCV(_CV):
         return self.records()
 
     def section(self, section: Obj) -> None:
-        title = _text(section.get("title")) or ""
+        title = yaml_text(section.get("title")) or ""
         contents = section.get("contents")
         if contents is None:
             return
@@ -178,22 +178,22 @@ class _ListCV(_CV):
             if isinstance(item, Obj) and self.is_demo(item, line):
                 continue
             if target == "interests" and isinstance(item, str):
-                self.add("interests", obj(line, name=_text(item)))
+                self.add("interests", obj(line, name=yaml_text(item)))
                 continue
             if not isinstance(item, Obj):
                 raise SourceError(self.rel, line, f"an item of {title!r} must be a mapping")
             getattr(self, "on_" + target)(item)
 
     def on_basics(self, item: Obj) -> None:
-        if (_text(item.get("name")) or "").lower() == "full name" and _text(item.get("value")):
-            self.basics = obj(item.line, name=_text(item.get("value")))
+        if (yaml_text(item.get("name")) or "").lower() == "full name" and yaml_text(item.get("value")):
+            self.basics = obj(item.line, name=yaml_text(item.get("value")))
 
     def _institution(self, item: Obj) -> tuple[str, str | None]:
         """(organization, location) from "Halden Technical University, Halden, Norway"; ("", None) when absent."""
-        text = _text(item.get("institution")) or ""
+        text = yaml_text(item.get("institution")) or ""
         name, _, location = text.partition(",")
         if not name.strip():
-            self.warnings.append(Warning_(f"CV item {_text(item.get('title'))!r} names no institution: left out",
+            self.warnings.append(Warning_(f"CV item {yaml_text(item.get('title'))!r} names no institution: left out",
                                           Origin(self.rel, item.line)))
         return name.strip(), location.strip() or None
 
@@ -203,17 +203,17 @@ class _ListCV(_CV):
         value = item.get("description")
         for entry in value if isinstance(value, list) else [value] if value is not None else []:
             if isinstance(entry, Obj) and "title" not in entry and "contents" not in entry:
-                entry = "; ".join(f"{k}: {_text(v) or ''}" for k, v in entry.items())  # "Advisor: X" read by YAML
+                entry = "; ".join(f"{k}: {yaml_text(v) or ''}" for k, v in entry.items())  # "Advisor: X" read by YAML
             if isinstance(entry, Obj):
                 sub = entry.get("contents")
-                subs = [_text(s) for s in sub if _text(s)] if isinstance(sub, list) else []
-                lines.append(": ".join(filter(None, [_text(entry.get("title")), "; ".join(subs)])))
-            elif _text(entry):
-                advisor = _ADVISOR.match(_text(entry))
+                subs = [yaml_text(s) for s in sub if yaml_text(s)] if isinstance(sub, list) else []
+                lines.append(": ".join(filter(None, [yaml_text(entry.get("title")), "; ".join(subs)])))
+            elif yaml_text(entry):
+                advisor = _ADVISOR.match(yaml_text(entry))
                 if advisor:
                     supervisors += [_HONORIFIC.sub("", n.strip()) for n in re.split(r",| and ", advisor["names"])
                                     if n.strip()]
-                lines.append(_text(entry))
+                lines.append(yaml_text(entry))
         return "\n".join(lines) or None, supervisors
 
     def _dated(self, item: Obj, single_is_end: bool) -> dict:
@@ -228,7 +228,7 @@ class _ListCV(_CV):
         if not org:
             return
         summary, supervisors = self._description(item)
-        self.add("education", obj(item.line, institution=org, studyType=_text(item.get("title")), summary=summary,
+        self.add("education", obj(item.line, institution=org, studyType=yaml_text(item.get("title")), summary=summary,
                                    supervisors=supervisors, **self._dated(item, single_is_end=True)), location)
 
     def on_work(self, item: Obj) -> None:
@@ -236,7 +236,7 @@ class _ListCV(_CV):
         if not org:
             return
         summary, supervisors = self._description(item)
-        self.add("work", obj(item.line, name=org, position=_text(item.get("title")), summary=summary,
+        self.add("work", obj(item.line, name=org, position=yaml_text(item.get("title")), summary=summary,
                               supervisors=supervisors, **self._dated(item, single_is_end=False)), location)
 
     def on_volunteer(self, item: Obj) -> None:
@@ -244,7 +244,7 @@ class _ListCV(_CV):
         if not org:
             return
         summary, _ = self._description(item)
-        self.add("volunteer", obj(item.line, organization=org, position=_text(item.get("title")), summary=summary,
+        self.add("volunteer", obj(item.line, organization=org, position=yaml_text(item.get("title")), summary=summary,
                                    **self._dated(item, single_is_end=False)), location)
 
     def on_projects(self, item: Obj) -> None:
@@ -252,7 +252,7 @@ class _ListCV(_CV):
         anchor = _ANCHOR.search(raw)
         summary, _ = self._description(item)
         dates = self._dated(item, single_is_end=False)
-        self.add("projects", obj(item.line, name=_text(anchor["text"] if anchor else raw),
+        self.add("projects", obj(item.line, name=yaml_text(anchor["text"] if anchor else raw),
                                   url=anchor["url"] if anchor else None, description=summary,
                                   startDate=dates["startDate"], endDate=dates["endDate"] if dates["endDate"] !=
                                   dates["startDate"] else None))
@@ -263,7 +263,7 @@ class _ListCV(_CV):
         titles = item.get("items") if isinstance(item.get("items"), list) else [item.get("title")]
         lines = item.get("items").item_lines if isinstance(item.get("items"), Arr) else [item.line]
         for title, line in zip(titles, lines):
-            text = _text(title)
+            text = yaml_text(title)
             if not text:
                 continue
             title, awarder = _split_awarder(text)
@@ -272,11 +272,11 @@ class _ListCV(_CV):
 
     def on_interests(self, item: Obj) -> None:
         keywords = item.get("items") if isinstance(item.get("items"), list) else []
-        self.add("interests", obj(item.line, name=(_text(item.get("title")) or "").rstrip("."),
-                                   keywords=[k.rstrip(".") for k in map(_text, keywords) if k]))
+        self.add("interests", obj(item.line, name=(yaml_text(item.get("title")) or "").rstrip("."),
+                                   keywords=[k.rstrip(".") for k in map(yaml_text, keywords) if k]))
 
 
-class _RenderCV(_CV):
+class RenderCV(_CV):
     """al-folio's newer `_data/cv.yml` in RenderCV's form: `cv:` with the person and `sections`."""
 
     def read(self, cv: object, line: int) -> list[Record]:
@@ -287,14 +287,14 @@ class _RenderCV(_CV):
                                                                          [])):
             if not isinstance(net, Obj):
                 raise SourceError(self.rel, net_line, "each social network must be a mapping (network, username)")
-            network, user = (_text(net.get("network")) or "").lower(), _text(net.get("username"))
+            network, user = (yaml_text(net.get("network")) or "").lower(), yaml_text(net.get("username"))
             if network == "orcid" and user:
                 profiles.append(obj(net_line, network="ORCID", url=f"https://orcid.org/{user}"))
             elif network in RENDERCV_NETWORKS and user:
                 profiles.append(obj(net_line, network=network, url=RENDERCV_NETWORKS[network].format(user)))
-        self.basics = obj(cv.line, name=_text(cv.get("name")), label=_text(cv.get("label")),
-                           url=_text(cv.get("website")), summary=_text(cv.get("summary")))
-        location = _text(cv.get("location"))
+        self.basics = obj(cv.line, name=yaml_text(cv.get("name")), label=yaml_text(cv.get("label")),
+                           url=yaml_text(cv.get("website")), summary=yaml_text(cv.get("summary")))
+        location = yaml_text(cv.get("location"))
         sections = cv.get("sections")
         if sections is not None and not isinstance(sections, Obj):
             raise SourceError(self.rel, cv.key_lines["sections"], "cv.sections must be a mapping of titles to lists")
@@ -319,26 +319,26 @@ class _RenderCV(_CV):
             if not isinstance(entry, Obj) or self.is_demo(entry, entry_line):
                 continue  # a text or bullet entry: prose, not a fact the graph models
             dates = self.dates(entry)
-            summary = "\n".join(filter(None, [_text(entry.get("summary")),
-                                              *map(_text, entry.get("highlights") or [])])) or None
+            summary = "\n".join(filter(None, [yaml_text(entry.get("summary")),
+                                              *map(yaml_text, entry.get("highlights") or [])])) or None
             if "institution" in entry:
-                study = " in ".join(filter(None, [_text(entry.get("degree")), _text(entry.get("area"))]))
-                self.add("education", obj(entry.line, institution=_text(entry.get("institution")), studyType=study,
-                                           summary=summary, **dates), _text(entry.get("location")))
+                study = " in ".join(filter(None, [yaml_text(entry.get("degree")), yaml_text(entry.get("area"))]))
+                self.add("education", obj(entry.line, institution=yaml_text(entry.get("institution")), studyType=study,
+                                           summary=summary, **dates), yaml_text(entry.get("location")))
             elif "company" in entry and target == "volunteer":
-                self.add("volunteer", obj(entry.line, organization=_text(entry.get("company")),
-                                           position=_text(entry.get("position")), summary=summary, **dates),
-                         _text(entry.get("location")))
+                self.add("volunteer", obj(entry.line, organization=yaml_text(entry.get("company")),
+                                           position=yaml_text(entry.get("position")), summary=summary, **dates),
+                         yaml_text(entry.get("location")))
             elif "company" in entry:
-                self.add("work", obj(entry.line, name=_text(entry.get("company")),
-                                      position=_text(entry.get("position")), summary=summary, **dates),
-                         _text(entry.get("location")))
+                self.add("work", obj(entry.line, name=yaml_text(entry.get("company")),
+                                      position=yaml_text(entry.get("position")), summary=summary, **dates),
+                         yaml_text(entry.get("location")))
             elif "name" in entry and target == "awards":
-                self.add("awards", obj(entry.line, title=_text(entry.get("name")), summary=summary,
+                self.add("awards", obj(entry.line, title=yaml_text(entry.get("name")), summary=summary,
                                         date=dates["startDate"] or dates["endDate"]))
             elif "name" in entry and target == "projects":
-                self.add("projects", obj(entry.line, name=_text(entry.get("name")), description=summary,
-                                          url=_text(entry.get("url")), **dates))
+                self.add("projects", obj(entry.line, name=yaml_text(entry.get("name")), description=summary,
+                                          url=yaml_text(entry.get("url")), **dates))
             else:
                 continue
             kept += 1
@@ -346,11 +346,11 @@ class _RenderCV(_CV):
             self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel, line)))
 
     def dates(self, entry: Obj) -> dict:
-        start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
-        end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
-        if start is None and end is None and _text(entry.get("date")):
+        start = self.date(yaml_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
+        end = self.date(yaml_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
+        if start is None and end is None and yaml_text(entry.get("date")):
             try:  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
-                text = _text(entry.get("date")) or ""
+                text = yaml_text(entry.get("date")) or ""
                 parts = [text] if re.match(r"^\d{4}(?:-\d{2}){0,2}$", text) else _RANGE.split(text, maxsplit=1)
                 start = self.strict_date(parts[0], entry.key_lines["date"])
                 end = self.strict_date(parts[1], entry.key_lines["date"]) if len(parts) > 1 else None

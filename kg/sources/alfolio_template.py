@@ -12,7 +12,7 @@ TEMPLATE_FILES, TEMPLATE_ENTRIES = set(TEMPLATE["files"]), set(TEMPLATE["entries
 TEMPLATE_CV_ITEMS = set(TEMPLATE.get("cv_items", []))
 
 
-def _fingerprint(text: str) -> str:
+def file_fingerprint(text: str) -> str:
     """The key of a file's text in the template's fingerprints (whitespace collapsed, sha256, 24 hex)."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:24]
 
@@ -26,7 +26,7 @@ def _plain(value: object) -> object:
     return None if value is None else " ".join(str(value).split())
 
 
-def _item_fingerprint(item: object) -> str:
+def item_fingerprint(item: object) -> str:
     """The key of one CV item in the template's fingerprints."""
     text = json.dumps(_plain(item), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -31,10 +31,10 @@ from pathlib import Path
 from kg.errors import SourceError
 from kg.records import Entity, PartialDate, Record, Role, SourceDocument
 from kg.sources.readers import split_front_matter
-from kg.sources.bio.links import _EntityReader
-from kg.sources.bio.page import _Page
-from kg.sources.bio.roles import _owner, _RoleReader
-from kg.sources.bio.words import _text_or_none
+from kg.sources.bio.links import EntityReader
+from kg.sources.bio.page import Page
+from kg.sources.bio.roles import RoleReader, owner_facts
+from kg.sources.bio.words import text_or_none
 
 NAME = "homepage"
 _DAY_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -51,20 +51,20 @@ def parse(text: str, rel: str, filename: str | None = None) -> list[Record]:
         path=rel,
         importer=NAME,
         media_type="text/markdown",
-        title=_text_or_none(meta.get("title")),
+        title=text_or_none(meta.get("title")),
         version_date=version_date(meta, filename or Path(rel).name, rel, key_lines.get("date")),
     )
-    page = _Page.parse(body)
+    page = Page.parse(body)
     records: list[Record] = [doc]
     records.extend(page.sections(rel, doc.title))
     pronoun_sentence = page.pronoun_sentence()
-    roles = _RoleReader(page, rel)
+    roles = RoleReader(page, rel)
     roles.read_all(skip=pronoun_sentence)
-    owner = _owner(page, pronoun_sentence, meta, roles.location, rel)
+    owner = owner_facts(page, pronoun_sentence, meta, roles.location, rel)
     if owner is not None:
         records.append(owner)
     records.extend(page.mentions(rel, skip=pronoun_sentence))
-    reader = _EntityReader(page, rel, roles.facts)
+    reader = EntityReader(page, rel, roles.facts)
     records.extend(reader.read_all(skip=pronoun_sentence, extra=roles.entities))
     records.extend(reader.untyped)
     records.extend(roles.roles)

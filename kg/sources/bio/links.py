@@ -6,21 +6,22 @@ import re
 from urllib.parse import urlparse
 
 from kg.records import Entity, Origin, PartialDate, Warning_
-from kg.sources.bio.page import _Link, _Page, _Para, _Sentence
-from kg.sources.bio.roles import _OrgFacts
-from kg.sources.bio.words import (_ACRONYM, _clean_name, _DOMAIN_NAME, _EVENT_WORDS, _INITIATIVE_SECTION,
-    _INITIATIVE_WORDS, _is_site_page, _looks_like_person, _NOT_A_NAME, _org_type, _PROJECT_SECTION, _PROJECT_WORDS,
-    _REPO_HOSTS, _strip_honorific, _STRONG_ORG_TYPES, _SUPER_EVENT, _YEAR)
+from kg.sources.bio.page import Link, Page, Para, Sentence
+from kg.sources.bio.roles import OrgFacts
+from kg.sources.bio.words import (ACRONYM, DOMAIN_NAME, EVENT_WORDS, INITIATIVE_SECTION, INITIATIVE_WORDS,
+                                  NOT_A_NAME, PROJECT_SECTION, PROJECT_WORDS, REPO_HOSTS, STRONG_ORG_TYPES,
+                                  SUPER_EVENT, YEAR, clean_name, is_site_page, looks_like_person, org_type_of,
+                                  strip_honorific)
 
 
-class _EntityReader:
+class EntityReader:
     """Types each linked thing from its text and context."""
 
-    def __init__(self, page: _Page, rel: str, facts: dict[str, _OrgFacts]):
+    def __init__(self, page: Page, rel: str, facts: dict[str, OrgFacts]):
         self.page, self.rel, self.facts = page, rel, facts
         self.untyped: list[Warning_] = []  # links read as naming nothing typed
 
-    def read_all(self, skip: _Sentence | None, extra: list[tuple[int, Entity]]) -> list[Entity]:
+    def read_all(self, skip: Sentence | None, extra: list[tuple[int, Entity]]) -> list[Entity]:
         """One Entity per linked URL (first typing wins), plus organizations named in role clauses."""
         found: list[tuple[int, Entity]] = list(extra)
         seen: set[str] = set()
@@ -29,7 +30,7 @@ class _EntityReader:
             if sentence.same_as(skip):
                 continue
             for link in sentence.links:
-                if link.url in seen or _is_site_page(link.url):
+                if link.url in seen or is_site_page(link.url):
                     continue
                 entity = self._entity(link, sentence)
                 if entity is None:
@@ -42,60 +43,60 @@ class _EntityReader:
                 found.append((link.line, entity))
                 if entity.super_event and entity.super_event not in events:
                     events.add(entity.super_event)
-                    year = _YEAR.search(entity.super_event)
+                    year = YEAR.search(entity.super_event)
                     found.append((link.line, Entity(kind="event", name=entity.super_event,
                                                     origin=Origin(self.rel, sentence.line),
                                                     date=PartialDate(int(year[1])) if year else None)))
         return [e for _, e in sorted(found, key=lambda pair: pair[0])]
 
-    def _entity(self, link: _Link, sentence: _Sentence) -> Entity | None:
+    def _entity(self, link: Link, sentence: Sentence) -> Entity | None:
         """The typed entity a link points to."""
         text, para = link.text, sentence.para
         origin = Origin(self.rel, link.line)
-        if _NOT_A_NAME.fullmatch(text.strip(" .")):
+        if NOT_A_NAME.fullmatch(text.strip(" .")):
             return self._unnamed(link, origin)
-        honorific, name = _strip_honorific(text)
+        honorific, name = strip_honorific(text)
         if honorific:
             return Entity(kind="person", name=name, origin=origin, url=link.url, honorific=honorific)
-        if _EVENT_WORDS.search(text):
+        if EVENT_WORDS.search(text):
             return self._event(link, sentence, origin)
         facts = self.facts.get(link.url)
         if facts is not None:
             return self._organization(link, para, origin, facts)
-        org_type = _org_type(text)
-        in_initiatives = bool(para.section and _INITIATIVE_SECTION.search(para.section))
-        if org_type in _STRONG_ORG_TYPES or _ACRONYM.match(text):
-            return self._organization(link, para, origin, _OrgFacts(org_type=org_type))
+        org_type = org_type_of(text)
+        in_initiatives = bool(para.section and INITIATIVE_SECTION.search(para.section))
+        if org_type in STRONG_ORG_TYPES or ACRONYM.match(text):
+            return self._organization(link, para, origin, OrgFacts(org_type=org_type))
         if in_initiatives:
-            return Entity(kind="initiative", name=_clean_name(text), origin=origin, url=link.url, org_type=org_type)
+            return Entity(kind="initiative", name=clean_name(text), origin=origin, url=link.url, org_type=org_type)
         if re.search(r"\bin\s+$", para.text[:link.start]) and len(text.split()) <= 3 and text[:1].isupper():
             return Entity(kind="place", name=text, origin=origin, url=link.url)
         if org_type:
-            return self._organization(link, para, origin, _OrgFacts(org_type=org_type))
+            return self._organization(link, para, origin, OrgFacts(org_type=org_type))
         if self._is_project(link, para, strong=True):
             return self._project(link, sentence, origin)
-        if _looks_like_person(text):
+        if looks_like_person(text):
             return Entity(kind="person", name=text, origin=origin, url=link.url)
         if self._is_project(link, para, strong=False):
             return self._project(link, sentence, origin)
-        if _INITIATIVE_WORDS.search(text):
-            return Entity(kind="initiative", name=_clean_name(text), origin=origin, url=link.url)
+        if INITIATIVE_WORDS.search(text):
+            return Entity(kind="initiative", name=clean_name(text), origin=origin, url=link.url)
         context = re.search(r"\b(?P<what>fellow|member|part) of (?:the )?[^,.;]*$", para.text[:link.start])
         if context:
             org_type = "programme" if context["what"] == "fellow" else None
-            return self._organization(link, para, origin, _OrgFacts(org_type=org_type))
+            return self._organization(link, para, origin, OrgFacts(org_type=org_type))
         return None
 
-    def _unnamed(self, link: _Link, origin: Origin) -> Entity | None:
+    def _unnamed(self, link: Link, origin: Origin) -> Entity | None:
         """A link whose text names nothing ("this", "here", "code"): a repository on a code host is a project named
         by its path; anything else stays in the text only."""
         url = urlparse(link.url)
         slug = url.path.rstrip("/").rsplit("/", 1)[-1]
-        if (url.hostname or "").removeprefix("www.") in _REPO_HOSTS and url.path.strip("/").count("/") == 1 and slug:
+        if (url.hostname or "").removeprefix("www.") in REPO_HOSTS and url.path.strip("/").count("/") == 1 and slug:
             return Entity(kind="project", name=slug, origin=origin, url=link.url, repository=link.url)
         return None
 
-    def _organization(self, link: _Link, para: _Para, origin: Origin, facts: _OrgFacts) -> Entity:
+    def _organization(self, link: Link, para: Para, origin: Origin, facts: OrgFacts) -> Entity:
         """An organization, with alternate names from "Name - Long Name" and a parenthesis after the link."""
         alternates = list(facts.alternate_names)
         paren = re.match(r"\s*\(([^()]+)\)", para.text[link.end:])
@@ -103,39 +104,39 @@ class _EntityReader:
             alternates.append(paren.group(1).strip())
         if " - " in link.text:
             alternates.extend(p.strip() for p in link.text.split(" - ") if p.strip() not in alternates)
-        org_type = facts.org_type or _org_type(link.text) or next(
-            (t for t in map(_org_type, alternates) if t), None)
+        org_type = facts.org_type or org_type_of(link.text) or next(
+            (t for t in map(org_type_of, alternates) if t), None)
         return Entity(kind=facts.kind, name=link.text, origin=origin, url=link.url, org_type=org_type,
                       parent=facts.parent, alternate_names=alternates)
 
-    def _event(self, link: _Link, sentence: _Sentence, origin: Origin) -> Entity:
+    def _event(self, link: Link, sentence: Sentence, origin: Origin) -> Entity:
         """A workshop or conference: an initiative and an event, dated by the nearest year in its sentence."""
         text = sentence.para.text
-        years = [(m.start(), int(m[1])) for m in _YEAR.finditer(text, sentence.start, sentence.end)]
+        years = [(m.start(), int(m[1])) for m in YEAR.finditer(text, sentence.start, sentence.end)]
         before = [y for pos, y in years if pos < link.end]
         after = [y for pos, y in years if pos >= link.end]
         year = before[-1] if before else (after[0] if after else None)
-        super_event = next((m["event"] for m in _SUPER_EVENT.finditer(text, sentence.start, sentence.end)
+        super_event = next((m["event"] for m in SUPER_EVENT.finditer(text, sentence.start, sentence.end)
                             if year is not None and int(m["year"]) == year and not link.start <= m.start() < link.end),
                            None)
-        return Entity(kind="initiative", name=_clean_name(link.text), origin=origin, url=link.url,
+        return Entity(kind="initiative", name=clean_name(link.text), origin=origin, url=link.url,
                       org_type="event", date=PartialDate(year) if year else None, super_event=super_event)
 
-    def _is_project(self, link: _Link, para: _Para, strong: bool) -> bool:
+    def _is_project(self, link: Link, para: Para, strong: bool) -> bool:
         """Strong evidence: project words, a domain-name title or a code host; weak: a projects section."""
         if strong:
             host = (urlparse(link.url).hostname or "").removeprefix("www.")
-            return bool(_PROJECT_WORDS.search(link.text) or _DOMAIN_NAME.match(link.text) or host in _REPO_HOSTS)
-        return bool(para.section and _PROJECT_SECTION.search(para.section))
+            return bool(PROJECT_WORDS.search(link.text) or DOMAIN_NAME.match(link.text) or host in REPO_HOSTS)
+        return bool(para.section and PROJECT_SECTION.search(para.section))
 
-    def _project(self, link: _Link, sentence: _Sentence, origin: Origin) -> Entity:
+    def _project(self, link: Link, sentence: Sentence, origin: Origin) -> Entity:
         """A project: its repository when on a code host, people linked in its sentence as members, an apposition."""
         host = (urlparse(link.url).hostname or "").removeprefix("www.")
         members = [l.text for l in sentence.links
-                   if l is not link and (_looks_like_person(l.text) or _strip_honorific(l.text)[0])]
+                   if l is not link and (looks_like_person(l.text) or strip_honorific(l.text)[0])]
         apposition = re.match(r",\s+((?:a|an|the)\s+[^;]+?)[.!]?$",
                               sentence.para.text[link.end:sentence.end])
-        return Entity(kind="project", name=_clean_name(link.text), origin=origin, url=link.url,
-                      repository=link.url if host in _REPO_HOSTS else None,
-                      members=[_strip_honorific(m)[1] for m in members],
+        return Entity(kind="project", name=clean_name(link.text), origin=origin, url=link.url,
+                      repository=link.url if host in REPO_HOSTS else None,
+                      members=[strip_honorific(m)[1] for m in members],
                       description=apposition.group(1) if apposition else None)

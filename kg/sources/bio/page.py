@@ -10,11 +10,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from kg.records import Mention, Origin, Section
-from kg.sources.bio.words import _ABBREVIATIONS, _LIQUID, _PRONOUNS, _SENTENCE_END
+from kg.sources.bio.words import ABBREVIATIONS, LIQUID, PRONOUNS, SENTENCE_END
 
 
 @dataclass
-class _Link:
+class Link:
     text: str
     url: str
     start: int
@@ -23,14 +23,14 @@ class _Link:
 
 
 @dataclass
-class _Para:
+class Para:
     """One block of inline Markdown flattened to plain text, with its links, emphases and line breaks."""
 
     text: str
     raw: str
     line: int
     breaks: list[int]
-    links: list[_Link]
+    links: list[Link]
     emphases: list[tuple[int, int]]
     section: str | None
 
@@ -38,18 +38,18 @@ class _Para:
         """The file line of a character offset."""
         return self.line + sum(1 for b in self.breaks if b < offset)
 
-    def link_at(self, offset: int) -> _Link | None:
+    def link_at(self, offset: int) -> Link | None:
         """The link whose text spans the offset."""
         return next((l for l in self.links if l.start <= offset < l.end), None)
 
-    def links_in(self, start: int, end: int) -> list[_Link]:
+    def links_in(self, start: int, end: int) -> list[Link]:
         """Links lying within [start, end)."""
         return [l for l in self.links if l.start >= start and l.end <= end]
 
-    def sentences(self) -> list["_Sentence"]:
+    def sentences(self) -> list["Sentence"]:
         """The paragraph split into sentences (abbreviations such as "Prof." and link texts do not end one)."""
         spans, start = [], 0
-        for m in _SENTENCE_END.finditer(self.text):
+        for m in SENTENCE_END.finditer(self.text):
             if self.link_at(m.start()) is not None:
                 continue
             rest = self.text[m.end():]
@@ -58,18 +58,18 @@ class _Para:
                 continue
             word = re.search(r"(\S+)$", self.text[start:m.start()])
             last = word.group(1).lstrip("([\"'").lower() if word else ""
-            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue
             spans.append((start, m.end()))
             start = m.end() + len(rest) - len(after)
         if start < len(self.text.rstrip()):
             spans.append((start, len(self.text.rstrip())))
-        return [_Sentence(self, s, e) for s, e in spans]
+        return [Sentence(self, s, e) for s, e in spans]
 
 
 @dataclass
-class _Sentence:
-    para: _Para
+class Sentence:
+    para: Para
     start: int
     end: int
 
@@ -82,10 +82,10 @@ class _Sentence:
         return self.para.line_at(self.start)
 
     @property
-    def links(self) -> list[_Link]:
+    def links(self) -> list[Link]:
         return self.para.links_in(self.start, self.end)
 
-    def same_as(self, other: "_Sentence | None") -> bool:
+    def same_as(self, other: "Sentence | None") -> bool:
         """Whether both are the same span of the same paragraph."""
         return other is not None and self.para is other.para and self.start == other.start
 
@@ -98,15 +98,15 @@ class _Heading:
 
 
 @dataclass
-class _Page:
+class Page:
     """A Markdown body: its lines, headings and flattened paragraphs."""
 
     lines: list[str]
     headings: list[_Heading] = field(default_factory=list)
-    paras: list[_Para] = field(default_factory=list)
+    paras: list[Para] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, body: str) -> "_Page":
+    def parse(cls, body: str) -> "Page":
         """Parse with markdown-it, keeping Liquid tags and link URLs as written."""
         protected, table = _protect_liquid(body)
         md = MarkdownIt("commonmark")
@@ -143,14 +143,14 @@ class _Page:
             out.append(Section(heading=heading.text, markdown=markdown, origin=Origin(rel, heading.line)))
         return out
 
-    def sentences(self) -> list[_Sentence]:
+    def sentences(self) -> list[Sentence]:
         return [s for p in self.paras for s in p.sentences()]
 
-    def pronoun_sentence(self) -> _Sentence | None:
+    def pronoun_sentence(self) -> Sentence | None:
         """The sentence saying which pronouns the owner uses."""
-        return next((s for s in self.sentences() if _PRONOUNS.search(s.text)), None)
+        return next((s for s in self.sentences() if PRONOUNS.search(s.text)), None)
 
-    def mentions(self, rel: str, skip: _Sentence | None) -> list[Mention]:
+    def mentions(self, rel: str, skip: Sentence | None) -> list[Mention]:
         """Every inline link, except those of the pronouns sentence."""
         return [
             Mention(text=link.text, url=link.url, section=para.section, origin=Origin(rel, link.line))
@@ -169,7 +169,7 @@ def _protect_liquid(text: str) -> tuple[str, dict[str, str]]:
         table[key] = m.group(0)
         return key
 
-    return _LIQUID.sub(placeholder, text), table
+    return LIQUID.sub(placeholder, text), table
 
 
 def _restore(text: str, table: dict[str, str]) -> str:
@@ -178,7 +178,7 @@ def _restore(text: str, table: dict[str, str]) -> str:
     return text
 
 
-def _flatten(inline: Token, section: str | None, table: dict[str, str]) -> _Para:
+def _flatten(inline: Token, section: str | None, table: dict[str, str]) -> Para:
     """An inline token as plain text, with link and emphasis spans and the offsets of line breaks."""
     text, breaks, links, emphases = "", [], [], []
     open_links: list[tuple[int, str]] = []
@@ -195,15 +195,15 @@ def _flatten(inline: Token, section: str | None, table: dict[str, str]) -> _Para
         elif child.type == "link_close" and open_links:
             start, href = open_links.pop()
             line = first_line + sum(1 for b in breaks if b < start)
-            links.append(_Link(text[start:].strip(), href, start, len(text), line))
+            links.append(Link(text[start:].strip(), href, start, len(text), line))
         elif child.type == "em_open":
             open_ems.append(len(text))
         elif child.type == "em_close" and open_ems:
             emphases.append((open_ems.pop(), len(text)))
-    return _Para(text, _restore(inline.content, table), first_line, breaks, links, emphases, section)
+    return Para(text, _restore(inline.content, table), first_line, breaks, links, emphases, section)
 
 
-def _within(link: _Link, sentence: _Sentence | None) -> bool:
+def _within(link: Link, sentence: Sentence | None) -> bool:
     """Whether the link lies in the given sentence."""
     return sentence is not None and any(l is link for l in sentence.links)
 
