@@ -27,14 +27,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
-
 from kg.errors import SourceError
 from kg.records import Entity, PartialDate, Record, Role, SourceDocument
-from kg.sources.readers import split_front_matter
 from kg.sources.bio.links import EntityReader
 from kg.sources.bio.page import Page
 from kg.sources.bio.roles import RoleReader, owner_facts
 from kg.sources.bio.words import text_or_none
+from kg.sources.readers import split_front_matter
 
 NAME = "homepage"
 _DAY_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
