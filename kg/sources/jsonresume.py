@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 
 from kg.errors import SourceError
 from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources.readers import Arr, Obj, load_located
+from kg.sources.readers import REPO_HOSTS, Arr, Obj, load_located
 
 NAME = "resume"
 
@@ -48,7 +48,6 @@ _TEXT_KEYS = ("name", "position", "institution", "organization", "studyType", "a
               "superEvent", "department", "departmentUrl", "repository", "phone")
 _NAME_LIST_KEYS = ("supervisors", "hosts", "members", "roles", "keywords", "highlights")
 _ORG_LIKE = {"university", "department", "school", "lab", "institute", "company"}
-_REPO_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 _PLAIN_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -132,7 +131,7 @@ def _names(item: dict, key: str) -> list[str]:
 
 
 def _is_repository(url: str | None) -> bool:
-    return bool(url) and (urlparse(url).hostname or "").removeprefix("www.") in _REPO_HOSTS
+    return bool(url) and (urlparse(url).hostname or "").removeprefix("www.") in REPO_HOSTS
 
 
 @dataclass

@@ -230,7 +230,7 @@ def load_config(text: str, suffix: str, rel: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-# ---------------------------------------------------------------- names, months and identifiers
+# ---------------------------------------------------------------- names, months, identifiers and hosts
 
 
 MONTHS: dict[str, int] = {
@@ -275,6 +275,8 @@ def is_personal_name(text: str) -> bool:
     named = [w for w in words if w not in PARTICLES]
     return bool(named) and all(_is_name_part(p) for w in named for p in w.split("-"))
 
+
+REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})  # a link there is code
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"

@@ -9,9 +9,10 @@ from kg.records import Entity, Origin, PartialDate, Warning_
 from kg.sources.bio.page import Link, Page, Para, Sentence
 from kg.sources.bio.roles import OrgFacts
 from kg.sources.bio.words import (ACRONYM, DOMAIN_NAME, EVENT_WORDS, INITIATIVE_SECTION, INITIATIVE_WORDS,
-                                  NOT_A_NAME, PROJECT_SECTION, PROJECT_WORDS, REPO_HOSTS, STRONG_ORG_TYPES,
+                                  NOT_A_NAME, PROJECT_SECTION, PROJECT_WORDS, STRONG_ORG_TYPES,
                                   SUPER_EVENT, YEAR, clean_name, is_site_page, looks_like_person, org_type_of,
                                   strip_honorific)
+from kg.sources.readers import REPO_HOSTS
 
 
 class EntityReader:

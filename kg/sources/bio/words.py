@@ -49,7 +49,6 @@ PROJECT_WORDS = re.compile(
     re.IGNORECASE,
 )
 DOMAIN_NAME = re.compile(r"^[\w-]+\.(?:com|org|net|io|ai|dev|app|science)$", re.IGNORECASE)
-REPO_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 PROJECT_SECTION = re.compile(r"\bprojects?\b", re.IGNORECASE)
 INITIATIVE_SECTION = re.compile(
     r"\b(?:vision|service|community|outreach|volunteer\w*|activism|engagement|involvement)\b", re.IGNORECASE
