@@ -62,9 +62,7 @@ from kg.records import Alias, Author, Entity, Origin, Owner, Paper, Record, Sour
 from kg.sources import bibtexfile, bio, jsonresume
 from kg.sources.alfolio_cv import TAG, YAML_TYPE, ListCV, RenderCV, yaml_text
 from kg.sources.alfolio_template import TEMPLATE, TEMPLATE_ENTRIES, TEMPLATE_FILES, file_fingerprint
-from kg.sources.alfolio_template import item_fingerprint as _item_fingerprint  # noqa: F401  (the fingerprint script)
-from kg.sources.readers import Obj, compose_yaml, front_matter, split_front_matter
-from kg.sources.readers import located as _located  # noqa: F401  (the fingerprint script)
+from kg.sources.readers import Obj, compose_yaml, front_matter, located, split_front_matter
 from kg.sources.text import read_text
 
 NAME = "alfolio"
@@ -229,7 +227,7 @@ class _Site:
             if not path.is_file():
                 continue
             rel = self.rel(path)
-            config = _located(compose_yaml(read_text(path, rel), rel))
+            config = located(compose_yaml(read_text(path, rel), rel))
             if config is None:
                 continue
             if not isinstance(config, Obj):
@@ -364,7 +362,7 @@ class _Site:
         candidates = [p for p in [yml, *jsons] if p.is_file()]
         texts = {p: read_text(p, self.rel(p)) for p in candidates}
         candidates = [p for p in candidates if not self.template_leftover(p, texts[p])]
-        tree = _located(compose_yaml(texts[yml], self.rel(yml))) if yml in candidates else None
+        tree = located(compose_yaml(texts[yml], self.rel(yml))) if yml in candidates else None
         rendercv = isinstance(tree, Obj) and "cv" in tree
         jsons = [p for p in jsons if p in candidates]
         loaded = self.json_resume_data()
