@@ -13,6 +13,7 @@ from flask import Flask, Response, json, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import BadParameter, KGError, QueryError, ResourceNotFound
+from kg.vocab import RDF
 from web.negotiation import HTML, JSON, Offer, alternates, link_header, offer
 
 TEXT = offer("text")
@@ -46,7 +47,7 @@ def _body(fmt: Offer, status: int, title: str, detail: str) -> str:
         comment = message.replace("--", "- -")
         return ('<?xml version="1.0" encoding="utf-8"?>\n'
                 f"<!-- {_xml_escape(comment)} -->\n"
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+                f'<rdf:RDF xmlns:rdf="{RDF}"/>\n')
     return "# " + message.replace("\n", " ") + "\n"  # Turtle, N-Triples, CSV: a comment (an empty graph)
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 
+from kg.store.embedded import REPORT
 from web.cache import app_settings, app_store
 from web.views import href, link, rows, slug_of, val
 
@@ -34,7 +35,7 @@ class QualityView:
 
 def quality_view(lang: str) -> QualityView:
     del lang
-    raw = app_store().attachment("report.json")
+    raw = app_store().attachment(REPORT)
     report: dict = {}
     if raw:
         try:
