@@ -41,6 +41,7 @@ class Settings:
     sparql_queue: int = _meta(16, "SPARQL queries waiting for a running slot per worker before 503 (at most threads - 1 - running)")
     sparql_wait: float = _meta(10.0, "seconds a queued SPARQL query may wait for a slot before 503 + Retry-After")
     render_cache_bytes: int = _meta(64 * 1024 * 1024, "bytes of rendered answers kept per worker, per build (0: off)")
+    sparql_cache_bytes: int = _meta(16 * 1024 * 1024, "bytes of /sparql answers kept per worker, per data version (0: off)")
     page_size: int = _meta(100, "items per page of a list (?page=N)")
     sitemap_urls: int = _meta(50_000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
@@ -107,8 +108,9 @@ def _validate(s: Settings) -> None:
         raise KGError(f"setting owner: {s.owner!r} must be an absolute IRI")
     if s.query_timeout <= 0 or s.result_limit <= 0:
         raise KGError("settings query_timeout and result_limit must be positive")
-    if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0:
-        raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait and render_cache_bytes "
-                      "(>= 0) are out of range")
+    if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0 \
+            or s.sparql_cache_bytes < 0:
+        raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait, render_cache_bytes and "
+                      "sparql_cache_bytes (>= 0) are out of range")
     if not 1 <= s.page_size <= 10_000 or not 1 <= s.sitemap_urls <= 50_000:
         raise KGError("settings page_size (1-10000) and sitemap_urls (1-50000) are out of range")
