@@ -18,9 +18,10 @@ starts, on loopback ports:
 and runs wrk (16 connections, 2 threads, bounded by --duration) against each target: the named queries
 (`/queries/{name}.json`), the same SPARQL on `/sparql` (with the answer cache, and on a second `kg serve` with it
 off: the engine path) and on the peers, the HTML and Turtle pages of a person and a paper, the home page, the
-publication list and the lists. Before any load it times the first request of 20 person and 20 paper pages (cold: the first after the build). It prints one table with requests per second and
-p50/p95/p99 latency, plus build and load times, server memory and text-search latency, and checks the issue's
-targets against the figures of the same run. Figures, not pass/fail: wrk shares its cores with the servers.
+publication list and the lists. Before any load it times the first request of 20 person and 20 paper pages (cold:
+the first after the build). It prints one table with requests per second and p50/p95/p99 latency, plus build and
+load times, server memory and text-search latency, and checks the issue's targets against the figures of the same
+run. Figures, not pass/fail: wrk shares its cores with the servers.
 """
 
 from __future__ import annotations
