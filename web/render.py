@@ -227,6 +227,7 @@ class RenderMiddleware:
                 if close is not None:
                     close()
             status, headers = captured
+            headers = [(k, v) for k, v in headers if k.lower() != "date"]  # the server dates each reply itself
             etag, modified = _validators(headers)
             answer = Rendered(status, tuple(headers), body, etag, modified)
             if _keepable(status, headers):
@@ -245,6 +246,35 @@ class RenderMiddleware:
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
 
 
+# Accept headers the top pages are rendered for ahead of visitors: one that asks for HTML alone (crawlers, wrk),
+# the one browsers send, and none (curl). Other variants find the data computed and cost only their template.
+WARM_ACCEPTS = ("text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "*/*")
+
+
+def top_paths() -> list[str]:
+    """The site's own pages that cost the most cold: home, publications, history, the named queries, every
+    kind's list (the first page; later pages are slices of the same list)."""
+    from kg import iris
+    from web.resources import list_path
+
+    return ["/", "/papers", "/history", "/queries",
+            *(list_path(name) for name, kind in iris.KINDS.items() if kind.plural)]
+
+
+def warm(app, paths: Iterable[str] | None = None, accepts: Iterable[str] = WARM_ACCEPTS) -> int:
+    """Render pages into this process's render cache before any visitor asks (`kg serve` does it in the server's
+    master process, before it forks the workers, which inherit the kept answers and the data behind them: no
+    visitor pays a cold render, in no worker); the number of answers kept."""
+    cache = app.extensions.get("kg_render_cache")
+    if cache is None:
+        return 0
+    client = app.test_client()
+    for path in paths if paths is not None else top_paths():
+        for accept in accepts:
+            client.get(path, headers={"Accept": accept})
+    return len(cache)
+
+
 def install(app) -> RenderCache | None:
     """Put the render cache in front of an app (setting render_cache_bytes; 0 leaves the app as it is)."""
     size = app.config["KG_SETTINGS"].render_cache_bytes
@@ -256,4 +286,4 @@ def install(app) -> RenderCache | None:
     return cache
 
 
-__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "install", "request_key"]
+__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "install", "request_key", "top_paths", "warm"]
