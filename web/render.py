@@ -21,11 +21,15 @@ fixes those up first); an answer larger than a quarter of the bound.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Callable, Iterable
 
 from werkzeug.http import parse_etags
@@ -56,8 +60,9 @@ class Rendered:
 class RenderCache:
     """Rendered answers of one data version, least recently used first out, at most max_bytes in all."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, settings: object = None):
         self.max_bytes = max_bytes
+        self.fingerprint = repr(settings)
         self._lock = threading.Lock()
         self._version: str | None = None
         self._items: OrderedDict[tuple, Rendered] = OrderedDict()
@@ -117,6 +122,71 @@ class RenderCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class SharedRenders:
+    """Rendered answers shared by the workers of one store through its build folder (`rendered/`): what one
+    worker rendered, another reads instead of rendering it again (a page's first request costs one render per
+    build, not one per worker). Files are named by a hash of the settings the server runs with (two servers of one
+    store with other settings share nothing), the data version and the key, and written whole (a temporary file
+    renamed); this process writes at most `max_bytes` of them per build folder. Never for a store that serves
+    private graphs, whose pages must not reach a folder public servers read; any error of the file system just
+    means the answer is rendered here."""
+
+    FOLDER = "rendered"
+
+    def __init__(self, max_bytes: int, settings: object = None):
+        self.max_bytes = max_bytes
+        self.fingerprint = repr(settings)
+        self._lock = threading.Lock()
+        self._written: dict[Path, int] = {}
+
+    @staticmethod
+    def folder(store: GraphStore) -> Path | None:
+        """Where this store's current build keeps shared answers, or None when it has none or serves private data."""
+        build = getattr(store, "build_dir", None)
+        if build is None or getattr(store, "private", True):
+            return None
+        return Path(build) / SharedRenders.FOLDER
+
+    def _name(self, version: str, key: tuple) -> str:
+        return hashlib.sha256(repr((self.fingerprint, version, key)).encode()).hexdigest()
+
+    def load(self, store: GraphStore, version: str, key: tuple) -> Rendered | None:
+        """The answer another process kept for (version, key), or None."""
+        folder = self.folder(store)
+        if folder is None:
+            return None
+        try:
+            data = (folder / self._name(version, key)).read_bytes()
+            head, _, body = data.partition(b"\n")
+            status, headers = json.loads(head)
+        except (OSError, ValueError):
+            return None
+        pairs = tuple((str(k), str(v)) for k, v in headers)
+        etag, modified = _validators(pairs)
+        return Rendered(str(status), pairs, body, etag, modified)
+
+    def save(self, store: GraphStore, version: str, key: tuple, answer: Rendered) -> None:
+        """Keep an answer for the other processes (within this process's byte budget for the folder)."""
+        folder = self.folder(store)
+        if folder is None:
+            return
+        data = json.dumps([answer.status, answer.headers]).encode() + b"\n" + answer.body
+        with self._lock:
+            if folder not in self._written:
+                self._written = {folder: 0}  # a new build folder: the old one's count is no longer needed
+            if self._written[folder] + len(data) > self.max_bytes:
+                return
+            self._written[folder] += len(data)
+        target = folder / self._name(version, key)
+        try:
+            folder.mkdir(exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError:
+            pass
 
 
 def request_key(environ: dict) -> tuple | None:
@@ -183,10 +253,12 @@ def _not_modified(environ: dict, answer: Rendered) -> bool:
 class RenderMiddleware:
     """WSGI: answer from the render cache when it holds the request's answer; otherwise render and keep it."""
 
-    def __init__(self, app: Callable, store: Callable[[], GraphStore], cache: RenderCache):
+    def __init__(self, app: Callable, store: Callable[[], GraphStore], cache: RenderCache,
+                 shared: SharedRenders | None = None):
         self.app = app
         self.store = store
         self.cache = cache
+        self.shared = shared
 
     def __call__(self, environ: dict, start_response: Callable):
         key = request_key(environ)
@@ -210,6 +282,11 @@ class RenderMiddleware:
             event.wait(SINGLE_FLIGHT_WAIT)
             return self.cache.get(version, key)
         try:
+            if self.shared is not None:
+                found = self.shared.load(self.store(), version, key)
+                if found is not None:  # another worker rendered it
+                    self.cache.put(version, key, found)
+                    return found
             if environ.get("REQUEST_METHOD") != "GET":
                 return None  # a HEAD answer has no body to keep
             plain = {k: v for k, v in environ.items() if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
@@ -232,6 +309,8 @@ class RenderMiddleware:
             answer = Rendered(status, tuple(headers), body, etag, modified)
             if _keepable(status, headers):
                 self.cache.put(version, key, answer)
+                if self.shared is not None:
+                    self.shared.save(self.store(), version, key, answer)
             return answer
         finally:
             self.cache.release(key)
@@ -282,8 +361,10 @@ def install(app) -> RenderCache | None:
         return None
     cache = RenderCache(size)
     app.extensions["kg_render_cache"] = cache
-    app.wsgi_app = RenderMiddleware(app.wsgi_app, lambda: app.config["KG_STORE"], cache)
+    shared = SharedRenders(size, app.config["KG_SETTINGS"])
+    app.extensions["kg_shared_renders"] = shared
+    app.wsgi_app = RenderMiddleware(app.wsgi_app, lambda: app.config["KG_STORE"], cache, shared)
     return cache
 
 
-__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "install", "request_key", "top_paths", "warm"]
+__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "SharedRenders", "install", "request_key", "top_paths", "warm"]

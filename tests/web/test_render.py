@@ -263,3 +263,60 @@ def test_a_kept_answer_does_not_repeat_the_date_it_was_rendered(app):
     """Date is the time of each reply, which the server (gunicorn) writes: a kept answer carries none of its own."""
     client = app.test_client()
     assert [client.get("/robots.txt").headers.get("Date") for _ in range(2)] == [None, None]
+
+
+# ---------------------------------------------------------------- shared by the workers through the build folder
+
+
+def dispatches(app, monkeypatch) -> list:
+    """The requests that reach the app's routes (past every cache) from now on."""
+    calls, original = [], app.full_dispatch_request
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
+    return calls
+
+
+@pytest.mark.parametrize("path", ["/id/person/ada-lovelace", "/id/paper/deep-widgets.ttl", "/people"])
+def test_another_worker_serves_what_one_rendered(fresh_store, builder, monkeypatch, path):
+    make_app = builder[1]
+    one, other = make_app(fresh_store), make_app(fresh_store)
+    first = one.test_client().get(path)
+    calls = dispatches(other, monkeypatch)
+    again = other.test_client().get(path)
+    assert calls == [] and again.status_code == 200
+    assert (again.data, undated(again)) == (first.data, undated(first))
+
+
+def test_shared_renders_follow_the_data_version(fresh_store, builder, monkeypatch):
+    make_app = builder[1]
+    one, other = make_app(fresh_store, update_secret="s3cret"), make_app(fresh_store, update_secret="s3cret")
+    assert "Grace" not in one.test_client().get("/people").get_data(as_text=True)
+    update = 'INSERT DATA { <http://127.0.0.1:8000/id/person/grace> a <https://schema.org/Person> ; ' \
+             '<https://schema.org/name> "Grace" }'
+    assert one.test_client().post("/sparql", data=update, content_type="application/sparql-update",
+                                  headers={"Authorization": "Bearer s3cret"}).status_code == 204
+    assert "Grace" in other.test_client().get("/people").get_data(as_text=True)
+
+
+def test_servers_with_other_settings_share_nothing(fresh_store, builder, monkeypatch):
+    make_app = builder[1]
+    one, other = make_app(fresh_store, page_size=1), make_app(fresh_store)
+    one.test_client().get("/people")
+    calls = dispatches(other, monkeypatch)
+    other.test_client().get("/people")
+    assert calls == [1]
+
+
+def test_a_store_serving_private_graphs_shares_nothing(fresh_store, monkeypatch):
+    from kg.settings import load_settings
+    from kg.store import EmbeddedStore
+    from web import create_app
+
+    settings = load_settings({"store": fresh_store}, environ={})
+    private = create_app(settings, EmbeddedStore(fresh_store, private=True))
+    for path in ("/", "/people", "/id/person/ada-lovelace"):
+        assert private.test_client().get(path).status_code == 200
+    assert not (fresh_store / "current" / render.SharedRenders.FOLDER).exists()
+    public = create_app(settings, EmbeddedStore(fresh_store))
+    calls = dispatches(public, monkeypatch)
+    public.test_client().get("/people")
+    assert calls == [1]
