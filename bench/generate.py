@@ -18,7 +18,7 @@ What it holds, scaled to the size asked (about 100 triples per person):
 - projects (`schema:Project` + `foaf:Project`, members) and initiatives (`kg:Initiative`, memberships).
 
 With `--plain` the folder is plain schema.org as another tool would publish it, which `kg build --content`
-normalises (kg.foreign): no FOAF twins, no `kg:` terms and no resume.json; a `schema:ProfilePage` whose
+normalises (kg.build.foreign): no FOAF twins, no `kg:` terms and no resume.json; a `schema:ProfilePage` whose
 `schema:mainEntity` is the owner; positions as `schema:OrganizationRole` blank nodes under `schema:worksFor` /
 `schema:alumniOf` / `schema:memberOf`; authors in order as `schema:author` -> `schema:Role` blank nodes with
 `schema:author` and `schema:position` (every tenth paper as an `rdf:List` instead, every twenty-fifth with no

@@ -1,9 +1,9 @@
-"""How much the killable query path (kg.limits) costs over running a query in-process; a figure, not a test.
+"""How much the killable query path (kg.store.limits) costs over running a query in-process; a figure, not a test.
 
 Compares, for a cheap SELECT serialized as SPARQL JSON on a built store:
   in-process      store.query + serialize in the calling thread (named queries and pages do this)
-  kg.limits pool  QueryPool.run: the query sent to a pre-forked child over a pipe (what /sparql does)
-  fork per query  a bare fork, query, pipe the answer back, exit (the alternative kg.limits rejects)
+  kg.store.limits pool  QueryPool.run: the query sent to a pre-forked child over a pipe (what /sparql does)
+  fork per query  a bare fork, query, pipe the answer back, exit (the alternative kg.store.limits rejects)
 
     python bench/limits_overhead.py --store .kg [--n 300]
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.limits import Limits, QueryPool
-from kg.store import EmbeddedStore
+from kg.store.limits import Limits, QueryPool
+from kg.store.embedded import EmbeddedStore
 
 CHEAP = ("PREFIX schema: <https://schema.org/> SELECT ?p ?name WHERE { ?p a schema:Person ; schema:name ?name } "
          "LIMIT 10")
@@ -68,10 +68,10 @@ def main() -> None:
     pool = QueryPool(Limits(timeout=5, slots=2))
     cases = {
         "in-process": lambda: answer(store, CHEAP),
-        "kg.limits pool": lambda: pool.run(answer, store, CHEAP),
+        "kg.store.limits pool": lambda: pool.run(answer, store, CHEAP),
         "fork per query": lambda: fork_per_query(store, CHEAP),
     }
-    assert cases["kg.limits pool"]() == cases["in-process"]() == cases["fork per query"]()
+    assert cases["kg.store.limits pool"]() == cases["in-process"]() == cases["fork per query"]()
     for fn in cases.values():
         timed(fn, 20)  # warm up
     with open("/proc/self/statm") as statm:

@@ -100,8 +100,8 @@ def load_build(folder: Path, store_dir: Path) -> dict:
     """Write a build from the generated files as `kg build` lays it out, without its importers and SHACL
     validation (which do not scale past ~100k triples yet): each file its named graph, meta, text index."""
     from kg.iris import slugify
-    from kg.store import BuildMeta, new_build_id, write_build
-    from kg.textindex import INDEX, build_text_index
+    from kg.store.embedded import BuildMeta, new_build_id, write_build
+    from kg.store.textindex import INDEX, build_text_index
 
     files = sorted(folder.glob("*.nt"))
     graphs = {path: f"{BASE}source/{slugify(path.stem, max_words=12)}" for path in files}
@@ -180,7 +180,7 @@ def cold_latency(url: str, paths: list[str]) -> dict:
 
 def store_load_seconds(store_dir: Path) -> float:
     """How long the embedded store takes to load the build (what each server worker does at start)."""
-    code = ("import time,sys; t=time.monotonic(); from kg.store import EmbeddedStore; "
+    code = ("import time,sys; t=time.monotonic(); from kg.store.embedded import EmbeddedStore; "
             f"EmbeddedStore({str(store_dir)!r}); print(time.monotonic()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return round(float(out.stdout.strip()), 2)
@@ -190,7 +190,7 @@ def search_latency(store_dir: Path, keywords: list[str]) -> dict:
     """Text search through the index, in process: p50 and p95 over the keywords (each run 3 times)."""
     import sqlite3
 
-    from kg.textindex import INDEX, _solutions, candidates
+    from kg.store.textindex import INDEX, _solutions, candidates
 
     db = sqlite3.connect(f"file:{store_dir / 'current' / INDEX}?mode=ro&immutable=1", uri=True)
     times, rows = [], []
@@ -209,8 +209,8 @@ def search_scan_latency(store_dir: Path, q: str, repeat: int = 3) -> float:
     """The SPARQL `search` query (a CONTAINS scan), for comparison: p50 in ms, in process on the embedded store."""
     code = f"""
 import time, statistics, pyoxigraph as ox
-from kg.store import EmbeddedStore
-from kg.queries import load_queries
+from kg.store.embedded import EmbeddedStore
+from kg.store.queries import load_queries
 s = EmbeddedStore({str(store_dir)!r}); q = load_queries()["search"].sparql
 t = []
 for _ in range({repeat}):
@@ -375,8 +375,8 @@ def measure(results: list, size: str, target: str, server: str, url: str, durati
 
 
 def run_size(size: str, args, workdir: Path, results: list, facts: dict) -> None:
-    from kg.queries import bind, load_queries
-    from kg.remote import substitute
+    from kg.store.queries import bind, load_queries
+    from kg.store.remote import substitute
 
     folder, counts = generated(workdir, size)
     log(f"{size}: {counts['triples']} triples generated ({counts.get('generate_s', '?')} s)")

@@ -2,7 +2,7 @@
 
     python bench/store_designs.py MODE GRAPH.NQ DISK_DIR PERSON_IRI
 
-MODE: memory-python-merge (kg/store.py's in-memory path before streaming), memory-stream-merge, disk-build (what
+MODE: memory-python-merge (kg/store/embedded.py's in-memory path before streaming), memory-stream-merge, disk-build (what
 write_build does once per large build), disk-read-only (what each worker does then). GRAPH.NQ is a build's
 graph.nq (bench/run.py leaves them in /tmp/kg-bench/store-*/current/); PERSON_IRI a person of that data.
 """
@@ -12,7 +12,7 @@ mode, nq = sys.argv[1], sys.argv[2]
 def rss():
     return int(re.search(r"VmRSS:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024
 t = time.monotonic()
-if mode == "memory-python-merge":      # kg/store.py today
+if mode == "memory-python-merge":      # kg/store/embedded.py today
     s = ox.Store(); s.bulk_load(path=nq, format=ox.RdfFormat.N_QUADS)
     s.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in s.quads_for_pattern(None, None, None, None)])
 elif mode == "memory-stream-merge":    # the same store, the merge streamed from the file
@@ -28,7 +28,7 @@ elif mode == "disk-read-only":         # what each worker would do
 load = time.monotonic() - t
 sys.path.insert(0, "/work/main")
 import web.describe as d
-from kg.queries import load_queries
+from kg.store.queries import load_queries
 person = ox.NamedNode(sys.argv[4]) if len(sys.argv) > 4 else None
 lat = {}
 if person is not None:

@@ -92,7 +92,7 @@ def build(content: Path | None, store: Path | None, base_iri: str | None, out: P
       kg build --out profile.ttl
       kg build --content ~/my-rdf --owner https://me.example/#me
     """
-    from kg.make import build as make_build
+    from kg.build.pipeline import build as make_build
 
     fmt = out_format(out) if out else None
     settings = _settings(content=content, store=store, base_iri=base_iri, owner=owner)
@@ -102,8 +102,8 @@ def build(content: Path | None, store: Path | None, base_iri: str | None, out: P
     for problem in report.problems:
         click.echo(f"warning: {problem.get('source') or problem.get('focus')}: {problem['message']}", err=True)
     if out and fmt:
-        from kg.export import export_bytes
-        from kg.store import EmbeddedStore
+        from kg.exports.graph import export_bytes
+        from kg.store.embedded import EmbeddedStore
 
         out.write_bytes(export_bytes(EmbeddedStore(settings.store), fmt))
     click.echo(f"built {report.meta.triples} triples in {len(report.meta.graphs)} graphs "
@@ -128,8 +128,8 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
       kg serve --port 8080
     """
     from kg.errors import StoreError
-    from kg.make import build as make_build, is_stale
-    from kg.store import current_build
+    from kg.build.pipeline import build as make_build, is_stale
+    from kg.store.embedded import current_build
     from web.server import run
 
     settings = _settings(host=host, port=port, content=content, store=store, endpoint=endpoint,
@@ -216,11 +216,11 @@ def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> Non
       kg export --format csljson --out papers.csl.json
       kg export --format site --out _site
     """
-    from kg.export import export_bytes
-    from kg.store import EmbeddedStore
+    from kg.exports.graph import export_bytes
+    from kg.store.embedded import EmbeddedStore
 
     if fmt == "site":
-        from kg.site_export import export_site
+        from web.site_export import export_site
 
         if not out:
             raise click.UsageError("--format site needs --out DIR")
@@ -256,7 +256,7 @@ def push(endpoint: str, update_endpoint: str | None, store_endpoint: str | None,
       kg push --endpoint http://127.0.0.1:7878/query
       kg push --endpoint http://127.0.0.1:8890/sparql --user dba --password dba
     """
-    from kg.push import push as run_push
+    from kg.store.push import push as run_push
 
     settings = _settings(store=store, endpoint=endpoint, update_endpoint=update_endpoint, endpoint_user=user,
                          endpoint_password=password)
@@ -279,11 +279,11 @@ def validate(store: Path | None, no_owl: bool) -> None:
     Example:
       kg validate
     """
-    from kg.export import to_rdflib
-    from kg.store import EmbeddedStore
-    from kg.validate import validate as run_validation
+    from kg.exports.graph import to_rdflib
+    from kg.store.embedded import EmbeddedStore
+    from kg.build.validate import validate as run_validation
 
-    from kg.validate import OWL_UNCHECKED
+    from kg.build.validate import OWL_UNCHECKED
 
     problems = run_validation(to_rdflib(EmbeddedStore(_settings(store=store).store)), owl=not no_owl)
     for p in problems:

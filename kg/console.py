@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
 from kg.settings import Settings
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 
 def term_text(term) -> str:
@@ -45,7 +45,7 @@ def run_query(settings: Settings, sparql: str | None, name: str | None, values: 
     store = EmbeddedStore(settings.store, private=private)
     if name:
         from kg.errors import BadParameter
-        from kg.queries import bind, load_queries, owner_of
+        from kg.store.queries import bind, load_queries, owner_of
 
         queries = load_queries()
         if name not in queries:

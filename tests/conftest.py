@@ -26,7 +26,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory) -> Path:
     """A store built once from the bundled profile (base IRI http://127.0.0.1:8000/)."""
-    from kg.make import build
+    from kg.build.pipeline import build
 
     folder = tmp_path_factory.mktemp("store")
     build(load_settings({"store": folder}, environ={}))
@@ -40,7 +40,7 @@ def settings(store_dir):
 
 @pytest.fixture(scope="session")
 def store(settings):
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store)
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.settings import BUNDLED_CONTENT
-from kg.store import current_build
+from kg.store.embedded import current_build
 
 
 @pytest.fixture()
@@ -177,7 +177,7 @@ def test_build_out_with_an_unknown_suffix_is_refused_before_building(tmp_path):
 
 def test_validate_without_java_says_exactly_what_it_checked(store_dir, monkeypatch):
     """No empty location, no claim of OWL consistency when the reasoner did not run."""
-    import kg.validate as kv
+    import kg.build.validate as kv
 
     monkeypatch.setattr(kv, "java_available", lambda: False)
     result = kg("validate", "--store", str(store_dir))
@@ -227,9 +227,9 @@ def test_readme_sparql_examples_answer_on_any_port(tmp_path):
     """Every query of the README's curl examples answers, with rows, on a server whose base IRI has another port."""
     import re
 
-    from kg.make import build as make_build
+    from kg.build.pipeline import build as make_build
     from kg.settings import load_settings
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     text = README.read_text(encoding="utf-8")

@@ -12,14 +12,14 @@ from kg.settings import PROJECT_ROOT
 FOUNDATION = {"kg", "kg.errors", "kg.vocab", "kg.iris", "kg.settings", "kg.records", "kg.formats"}
 # Modules a stage must never import (directly): the stages to its right, or the composers.
 FORBIDDEN = {
-    "kg.sources": ("kg.build", "kg.resolve", "kg.validate", "kg.store", "kg.queries", "kg.make", "kg.cli", "web"),
-    "kg.build": ("kg.sources", "kg.validate", "kg.store", "kg.queries", "kg.make", "kg.cli", "web"),
-    "kg.resolve": ("kg.sources", "kg.build", "kg.store", "kg.make", "kg.cli", "web"),
-    "kg.validate": ("kg.sources", "kg.build", "kg.store", "kg.queries", "kg.make", "kg.cli", "web"),
-    "kg.store": ("kg.sources", "kg.build", "kg.validate", "kg.queries", "kg.make", "kg.cli", "web"),
-    "kg.queries": ("kg.sources", "kg.build", "kg.validate", "kg.make", "kg.cli", "web"),
-    "kg.export": ("kg.sources", "kg.build", "kg.make", "kg.cli", "web"),
-    "web": ("kg.sources", "kg.build", "kg.resolve", "kg.validate", "kg.make", "kg.cli"),
+    "kg.sources": ("kg.build.graph", "kg.build.resolve", "kg.build.validate", "kg.store.embedded", "kg.store.queries", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.build.graph": ("kg.sources", "kg.build.validate", "kg.store.embedded", "kg.store.queries", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.build.resolve": ("kg.sources", "kg.build.graph", "kg.store.embedded", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.build.validate": ("kg.sources", "kg.build.graph", "kg.store.embedded", "kg.store.queries", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.store.embedded": ("kg.sources", "kg.build.graph", "kg.build.validate", "kg.store.queries", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.store.queries": ("kg.sources", "kg.build.graph", "kg.build.validate", "kg.build.pipeline", "kg.cli", "web"),
+    "kg.exports.graph": ("kg.sources", "kg.build.graph", "kg.build.pipeline", "kg.cli", "web"),
+    "web": ("kg.sources", "kg.build.graph", "kg.build.resolve", "kg.build.validate", "kg.build.pipeline", "kg.cli"),
 }
 
 

@@ -108,7 +108,7 @@ def test_each_bad_entry_is_a_warning_at_its_line(built, file, line, what):
 
 
 def test_warnings_are_on_the_quality_page(built):
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     store, warnings = built
@@ -123,7 +123,7 @@ def test_warnings_are_on_the_quality_page(built):
 
 
 def test_the_papers_the_site_shows_are_built(built):
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     store, _ = built
     rows = EmbeddedStore(load_settings({"store": store}, environ={}).store).query(
@@ -135,7 +135,7 @@ def test_the_papers_the_site_shows_are_built(built):
 
 
 def test_an_award_without_awarder_is_the_owners_award_and_no_nameless_organization(built):
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     store, _ = built
     query = EmbeddedStore(load_settings({"store": store}, environ={}).store).query

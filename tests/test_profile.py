@@ -115,7 +115,7 @@ def test_one_person_one_iri_across_sources(store):
 
 
 def test_as_of_2022_is_what_the_2022_homepage_said(store):
-    from kg.queries import load_queries, run
+    from kg.store.queries import load_queries, run
 
     as_of = {(r["roleName"].value.lower(), r["organizationName"].value)
              for r in run(store, load_queries()["profile-as-of"], {"date": "2022-06-01"}, BASE)}

@@ -38,8 +38,8 @@ def facts_of(site: Path) -> dict:
 @pytest.fixture(scope="module", params=SITES, ids=[p.name for p in SITES])
 def built(request, tmp_path_factory):
     """The site built into a store of its own, with the report, the store and a test client."""
-    from kg.make import build
-    from kg.store import EmbeddedStore
+    from kg.build.pipeline import build
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     site: Path = request.param

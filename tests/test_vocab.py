@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg import vocab
-from kg.validate import KG_ONTOLOGY, SCHEMA_VOCAB, SHAPES, schema_vocab
+from kg.build.validate import KG_ONTOLOGY, SCHEMA_VOCAB, SHAPES, schema_vocab
 
 KG_NS = str(vocab.KG)
 SCHEMA_NS = "https://schema.org/"
@@ -101,7 +101,7 @@ def test_every_type_the_build_materialises_is_entailed_by_the_ontology():
     from rdflib import Graph
     from rdflib.namespace import OWL, RDFS
 
-    from kg.build import TYPE_RULES
+    from kg.build.graph import TYPE_RULES
 
     g = Graph()
     g.parse(KG_ONTOLOGY)

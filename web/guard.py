@@ -7,7 +7,7 @@
 - A query string with raw bytes that are not UTF-8 (a client that did not percent-encode them) is read as if
   they were percent-encoded: each becomes U+FFFD, as werkzeug reads an encoded invalid byte, instead of an error
   deep inside the request.
-- Every SPARQL query slot of this worker taken (kg.limits.Busy): 503 with `Retry-After`.
+- Every SPARQL query slot of this worker taken (kg.store.limits.Busy): 503 with `Retry-After`.
 - Headers: a Content-Security-Policy allowing scripts, styles, fonts and connections only from the site itself, so
   no inline script runs (a `<script type="application/ld+json">` is a data block, which CSP does not govern; the
   one script, the query editor's, is /static/sparql.js); style attributes stay allowed (the pictures set their
@@ -23,7 +23,7 @@ from urllib.parse import quote
 from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
-from kg.limits import Busy
+from kg.store.limits import Busy
 
 MAX_URL = 8190  # bytes of path and query string: gunicorn's request-line limit (web/server.py)
 

@@ -17,7 +17,7 @@ from flask import Blueprint, redirect
 
 from kg import iris
 from kg.errors import ResourceNotFound
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from web.cache import app_base, app_store
 
 bp = Blueprint("identifiers", __name__)

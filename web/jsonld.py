@@ -25,7 +25,7 @@ KIND_TYPES = {"person": "Person", "organization": "Organization", "paper": "Scho
               "project": "Project", "initiative": "Organization", "event": "Event", "topic": "DefinedTerm",
               "place": "Place", "role": "Role"}
 GENERIC_TYPES = {"Thing", "CreativeWork", "Role"}  # dropped when a more specific type is present
-# schema.org subtypes of Organization the graph uses (kg.build): with one of them, "Organization" goes.
+# schema.org subtypes of Organization the graph uses (kg.build.graph): with one of them, "Organization" goes.
 ORGANIZATION_SUBTYPES = {"CollegeOrUniversity", "EducationalOrganization", "ResearchOrganization", "NGO",
                          "Corporation", "GovernmentOrganization", "Consortium", "FundingScheme"}
 ARXIV = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|^arxiv:)\s*([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})"

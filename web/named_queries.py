@@ -1,8 +1,8 @@
 """`/queries`: the catalogue of named queries, and `/queries/{name}` running one with its parameters.
 
-Parameters come from the query string and are bound as RDF terms by kg.queries (a malformed or unknown one is
+Parameters come from the query string and are bound as RDF terms by kg.store.queries (a malformed or unknown one is
 a 400 naming it). Results: an HTML table, or SPARQL JSON / CSV / TSV / XML by suffix or Accept, written by
-pyoxigraph; results are cached by kg.queries per data version.
+pyoxigraph; results are cached by kg.store.queries per data version.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, make_response, render_template, request
 
 from kg.errors import BadParameter, ResourceNotFound
-from kg.queries import describe, load_queries, run, run_to
+from kg.store.queries import describe, load_queries, run, run_to
 from web.cache import app_base, app_settings, app_store, stamp
 from web import i18n
 from web.i18n import current_language

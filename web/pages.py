@@ -1,6 +1,6 @@
 """Pages for people: the home page, publications, history, quality; the portrait; and the site's static files.
 
-Every page reads the graph through named queries (queries/*.rq, run by kg.queries) and builds one view-model
+Every page reads the graph through named queries (queries/*.rq, run by kg.store.queries) and builds one view-model
 (web.views) that the template renders; the pictures are drawn by web.pictures from the same view-models.
 """
 

@@ -24,7 +24,7 @@ from flask import Blueprint, make_response, redirect, render_template, request
 from kg import iris
 from kg.errors import BadParameter, ResourceNotFound
 from kg.formats import PREFIXES, serialize_triples
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from web import jsonld
 from web.prose import latex_to_html
 from web.cache import app_base, app_settings, app_store, cached, stamp

@@ -13,9 +13,9 @@ from flask import Blueprint, make_response
 
 from kg import iris
 from kg.errors import ResourceNotFound
-from kg.export import export_bytes
+from kg.exports.graph import export_bytes
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
-from kg.queries import owner_of
+from kg.store.queries import owner_of
 from kg.vocab import DCTERMS, FOAF, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.describe import resource_iris

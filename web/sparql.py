@@ -7,7 +7,7 @@
   JSON-LD, N-Triples, RDF/XML; `text/html` as a results table for people. 406 when none is acceptable.
 - Public SPARQL is untrusted input: SERVICE and LOAD are refused (403) before anything runs; queries run in a
   bounded pool of child processes (`max_concurrent_queries`, else 503) under `query_timeout` (503, the
-  child killed: kg/limits.py), and a
+  child killed: kg/store/limits.py), and a
   SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
 - Update operation: POST `application/sparql-update` or form `update=`, only with
   `Authorization: Bearer <update_secret>` when that setting is on; otherwise 403.
@@ -30,15 +30,15 @@ from flask import Blueprint, Flask, current_app, make_response, render_template,
 
 from kg.errors import BadParameter, QueryError
 from kg.formats import PREFIXES, serialize_triples
-from kg.queries import load_queries
-from kg.store import GraphStore
+from kg.store.queries import load_queries
+from kg.store.embedded import GraphStore
 from kg.vocab import SD, VOID
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.render import RenderCache, Rendered
 from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish, not_acceptable
 
 if TYPE_CHECKING:
-    from kg.limits import QueryPool
+    from kg.store.limits import QueryPool
 
 bp = Blueprint("sparql", __name__)
 
@@ -191,7 +191,7 @@ def runner(app: Flask | None = None) -> QueryPool:
     found = app.extensions.get("kg_sparql_runner")
     if found is None:
         settings = app.config["KG_SETTINGS"]
-        from kg.limits import Limits, QueryPool  # a query past its time limit is killed, not abandoned
+        from kg.store.limits import Limits, QueryPool  # a query past its time limit is killed, not abandoned
 
         found = app.extensions.setdefault("kg_sparql_runner", QueryPool(Limits.from_settings(settings)))
     return found

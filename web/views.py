@@ -1,6 +1,6 @@
 """View-models of the pages for people, built from named queries only; templates and JSON-LD read them.
 
-Each `*_view(lang, ...)` runs the named queries a page needs (kg.queries: parameters bound as terms) and
+Each `*_view(lang, ...)` runs the named queries a page needs (kg.store.queries: parameters bound as terms) and
 returns plain dataclasses; the pictures are drawn here from the same data the text alternatives show.
 """
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from kg.formats import RDF_FORMATS
 from kg.iris import parse
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from web import history as hist
 from web import i18n, jsonld, pictures, prose
 from web.cache import app_base, app_settings, app_store
@@ -409,10 +409,10 @@ def paper_list(lang: str) -> list[PaperView]:
 
 
 def bibtex_by_key() -> dict[str, str]:
-    """Each of the owner's papers' BibTeX entry as text, by key (kg.bibtex_export, as `kg export` writes them)."""
+    """Each of the owner's papers' BibTeX entry as text, by key (kg.exports.bibtex, as `kg export` writes them)."""
     import bibtexparser
 
-    from kg.bibtex_export import bibtex_entries
+    from kg.exports.bibtex import bibtex_entries
 
     entries = bibtex_entries(app_store(), authors="owner-paper-authors", bibliography="owner-bibliography")
     return {entry.key: bibtexparser.write_string(bibtexparser.Library([entry])).strip() for entry in entries}

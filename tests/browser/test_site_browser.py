@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from kg.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser

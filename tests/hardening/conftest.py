@@ -226,7 +226,7 @@ SECRET = "s3cret-QZXUPDATE-token-9f2c"  # the update secret of planted_server; n
 def planted_app(planted):
     """An in-process app over the planted store (what the public server serves)."""
     from kg.settings import load_settings
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     _, store, port = planted

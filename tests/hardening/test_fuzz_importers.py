@@ -223,7 +223,7 @@ def test_real_sites_with_mutated_files(tmp_path):
     """A real site (tests/data/real) with one BibTeX, YAML or Markdown file perturbed builds, or fails with
     `file:line: problem` for every problem; never another exception (what `kg build` would print as a traceback)."""
     from kg.errors import KGError
-    from kg.make import build
+    from kg.build.pipeline import build
     from kg.settings import load_settings
 
     copies = tmp_path / "sites"

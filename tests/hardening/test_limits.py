@@ -1,4 +1,4 @@
-"""Limits that hold under load: time, result size, memory, request size, concurrency (kg/limits.py, web/guard.py).
+"""Limits that hold under load: time, result size, memory, request size, concurrency (kg/store/limits.py, web/guard.py).
 
 In-process tests use the bundled profile's store; the live ones a real `kg serve` (conftest.planted_server, with
 query_timeout LIVE_TIMEOUT, and a one-worker server with a single query slot).
@@ -17,9 +17,9 @@ import pytest
 import requests
 
 from kg.errors import QueryError
-from kg.limits import Busy, Limits, QueryPool
+from kg.store.limits import Busy, Limits, QueryPool
 from kg.settings import load_settings
-from kg.store import BuildMeta, EmbeddedStore, new_build_id, write_build
+from kg.store.embedded import BuildMeta, EmbeddedStore, new_build_id, write_build
 
 from .conftest import LIVE_TIMEOUT, start_server
 
@@ -91,13 +91,13 @@ def test_a_query_child_cannot_open_a_network_socket(pool, store):
 
 def test_a_child_that_cannot_install_the_filter_refuses_every_query(store, monkeypatch):
     """No filter, no query: the child answers with SandboxError (a 500 that says why), never runs it unfiltered."""
-    import kg.limits
+    import kg.store.limits
 
-    monkeypatch.setattr(kg.limits, "no_network", lambda: False)  # as on a kernel or CPU without seccomp
+    monkeypatch.setattr(kg.store.limits, "no_network", lambda: False)  # as on a kernel or CPU without seccomp
     unfiltered = QueryPool(Limits(timeout=5, slots=1))
     try:
         for _ in range(2):
-            with pytest.raises(kg.limits.SandboxError, match="seccomp"):
+            with pytest.raises(kg.store.limits.SandboxError, match="seccomp"):
                 unfiltered.run(open_sockets, store)
     finally:
         unfiltered.close()

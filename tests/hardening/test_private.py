@@ -28,7 +28,7 @@ import pytest
 import requests
 
 from kg.iris import private_iri, slugify
-from kg.store import OWNER_ONLY, write_disk_store
+from kg.store.embedded import OWNER_ONLY, write_disk_store
 
 from .conftest import (EMAIL, MARK, PHONE, PRIVATE_ENTITY, PRIVATE_PAPER, PRIVATE_WORK, STATUS_PAPER, build,
                        free_port, kg_command, start_server)
@@ -407,7 +407,7 @@ def test_the_public_ledger_keeps_only_redirects_between_published_iris():
     """No identity key, and no redirect from or to an IRI that was only ever private, reaches ledger.json."""
     import pyoxigraph as ox
 
-    from kg.make import split_ledger
+    from kg.build.pipeline import split_ledger
 
     b = "http://example.org/id/"
     name, g = ox.NamedNode("https://schema.org/name"), ox.NamedNode("http://example.org/source/a")

@@ -157,10 +157,10 @@ def served_count(server) -> int:
 
 @pytest.mark.parametrize("point", ["tmp", "written"])
 def test_a_killed_build_leaves_the_previous_store_serving(swap, point):
-    """`kg build` killed (SIGKILL) at a known point, found by the build stopping itself there (kg.store.PAUSE_ENV):
+    """`kg build` killed (SIGKILL) at a known point, found by the build stopping itself there (kg.store.embedded.PAUSE_ENV):
     when its temp folder has appeared ("tmp"), and once the new store is written but not yet swapped in
     ("written"). The previous build stays current, whole, and served; the next build leaves no half build."""
-    from kg.store import PAUSE_ENV
+    from kg.store.embedded import PAUSE_ENV
 
     server, store, _, content_b, base = swap
     before = current_meta(store)

@@ -315,9 +315,9 @@ def test_a_bad_entry_is_a_warning_at_its_line(site: Path, path: str, text: str, 
 
 def test_builds_and_validates(tmp_path: Path) -> None:
     """The site alone builds into a valid graph: one owner, with its identifiers and its papers."""
-    from kg.make import build
+    from kg.build.pipeline import build
     from kg.settings import load_settings
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     report = build(load_settings({"store": tmp_path / "store", "content": SITE}, environ={}))
     store = EmbeddedStore(tmp_path / "store")

@@ -199,7 +199,7 @@ def _content(folder: Path, bib: str, csl: list) -> Path:
 
 
 def _built(folder: Path):
-    from kg.build import build_graph
+    from kg.build.graph import build_graph
     from kg.sources import read_content
 
     return build_graph(read_content(folder), BASE)
@@ -232,7 +232,7 @@ def test_same_doi_is_one_paper_with_facts_from_both_graphs(tmp_path: Path) -> No
 
 
 def test_same_doi_different_titles_builds_and_validates(tmp_path: Path) -> None:
-    from kg.make import build
+    from kg.build.pipeline import build
     from kg.settings import load_settings
 
     content = _content(tmp_path / "content", BIB_WETLANDS, CSL_WETLANDS)

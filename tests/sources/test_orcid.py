@@ -179,9 +179,9 @@ ALFOLIO = Path(__file__).resolve().parents[1] / "data" / "alfolio"
 
 
 def _build(tmp_path: Path, content: Path):
-    from kg.make import build
+    from kg.build.pipeline import build
     from kg.settings import load_settings
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
 
     build(load_settings({"store": tmp_path / "store", "content": content}, environ={}))
     return EmbeddedStore(tmp_path / "store")

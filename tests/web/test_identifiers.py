@@ -19,7 +19,7 @@ OWNER = "/id/person/ilse-varga-moreau"
 
 @pytest.fixture(scope="module")
 def site_client(tmp_path_factory):
-    from kg.make import build
+    from kg.build.pipeline import build
     from web import create_app
 
     settings = load_settings({"store": tmp_path_factory.mktemp("alfolio-store"), "content": SITE}, environ={})
@@ -72,7 +72,7 @@ def test_404_in_the_negotiated_type(client) -> None:
 
 def test_every_identifier_of_the_store_redirects(site_client) -> None:
     """Each DOI, arXiv id and ORCID iD the store holds answers with a redirect (parametrized over the data)."""
-    from kg.queries import load_queries, run
+    from kg.store.queries import load_queries, run
     from web.cache import app_store
 
     with site_client.application.app_context():

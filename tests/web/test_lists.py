@@ -10,7 +10,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-import kg.bibtex_export
+import kg.exports.bibtex
 import web.views
 from kg.iris import KINDS
 from web.resources import list_path
@@ -85,7 +85,7 @@ def test_every_paper_of_the_graph_is_a_list_of_its_own(within):
 @pytest.mark.parametrize("path", ["/", "/papers", "/papers.bib", "/history", "/papers?topic=cs-lg"])
 def test_the_owners_pages_run_only_bounded_queries(alone, path, monkeypatch):
     ran: list[str] = []
-    for module in (web.views, kg.bibtex_export):
+    for module in (web.views, kg.exports.bibtex):
         original = module.run
 
         def recording(store, query, *args, _original=original, **kwargs):

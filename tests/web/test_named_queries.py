@@ -8,7 +8,7 @@ import io
 import lxml.html
 import pytest
 
-from kg.queries import load_queries
+from kg.store.queries import load_queries
 
 QUERIES = load_queries()
 # Values for parameters that have no default (the bundled profile's own resources where an IRI is needed).

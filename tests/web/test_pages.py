@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from kg.queries import load_queries, run
+from kg.store.queries import load_queries, run
 from web import prose
 from web.pictures import initials
 

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.formats import RDF_FORMATS, RESULT_FORMATS
-from kg.queries import load_queries
+from kg.store.queries import load_queries
 from kg.vocab import SCHEMA, SD
 
 BASE = "http://127.0.0.1:8000/"

@@ -11,16 +11,16 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from kg.bibtex_export import export_bibtex
+from kg.exports.bibtex import export_bibtex
 from kg.cli import main
-from kg.csl_export import csl_items, export_csljson, split_name
+from kg.exports.csljson import csl_items, export_csljson, split_name
 from kg.records import Paper, PartialDate, Role
-from kg.resume_export import export_resume, resume_document
+from kg.exports.resume import export_resume, resume_document
 from kg.settings import load_settings
 from kg.sources import bibtex, csljson, resume
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 SITE = DATA / "alfolio"
 CSL_SCHEMA = json.loads((DATA / "csl-data.schema.json").read_text())
 RESUME_SCHEMA = json.loads((DATA / "jsonresume.schema.json").read_text())
@@ -29,7 +29,7 @@ RESUME_SCHEMA = json.loads((DATA / "jsonresume.schema.json").read_text())
 @pytest.fixture(scope="module")
 def site_store_dir(tmp_path_factory) -> Path:
     """A store built from the al-folio site."""
-    from kg.make import build
+    from kg.build.pipeline import build
 
     folder = tmp_path_factory.mktemp("alfolio-store")
     build(load_settings({"store": folder, "content": SITE}, environ={}))

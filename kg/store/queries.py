@@ -39,7 +39,7 @@ import yaml
 from kg.errors import BadParameter, QueryError, SourceError
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
-from kg.store import GraphStore, Term
+from kg.store.embedded import GraphStore, Term
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 PARAM_TYPES = ("iri", "string", "date", "integer", "kind")
@@ -406,8 +406,8 @@ def _key(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term], med
 
 
 def _execute(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term]) -> ox.QuerySolutions:
-    if query.name == "search":  # the build's full-text index gives the same rows without a scan (kg.textindex)
-        from kg.textindex import search_solutions
+    if query.name == "search":  # the build's full-text index gives the same rows without a scan (kg.store.textindex)
+        from kg.store.textindex import search_solutions
 
         found = search_solutions(store, bindings)
         if found is not None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.build import build_graph
+from kg.build.graph import build_graph
 from kg.errors import BuildError
 from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Role, SourceDocument,
                         Warning_)

@@ -56,7 +56,7 @@ from typing import Any, Callable
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
-from kg.store import GraphStore
+from kg.store.embedded import GraphStore
 
 MiB = 1 << 20
 MAX_BYTES = 64 * MiB  # the largest answer read back from a query process
@@ -118,7 +118,7 @@ class _Child:
     """One query process: its pid, the worker's ends of its pipes, the store version it holds."""
 
     def __init__(self, stores: list[GraphStore], version: tuple, limits: Limits):
-        from kg.store import EmbeddedStore
+        from kg.store.embedded import EmbeddedStore
 
         self.version = version
         offline = all(isinstance(s, EmbeddedStore) for s in stores)  # a remote store needs the network

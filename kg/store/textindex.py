@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.settings import PROJECT_ROOT
-from kg.store import GraphStore, Term
+from kg.store.embedded import GraphStore, Term
 
 INDEX = "fts.sqlite"
 SCHEMA = "https://schema.org/"
@@ -138,10 +138,10 @@ def search_solutions(store: GraphStore, bindings: Mapping[str, Term], limit: int
 
 
 def search(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Term]]:
-    """Papers whose title or abstract contains q (newest first): one dict per row, like kg.queries.run."""
+    """Papers whose title or abstract contains q (newest first): one dict per row, like kg.store.queries.run."""
     solutions = search_solutions(store, {"_q": ox.Literal(q)}, limit)
     if solutions is None:
-        from kg.queries import load_queries, run
+        from kg.store.queries import load_queries, run
 
         return run(store, load_queries()["search"], {"q": q}, store.meta.base)[:limit]
     names = [v.value for v in solutions.variables]

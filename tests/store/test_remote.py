@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError
-from kg.queries import bind, load_queries, owner_of
-from kg.remote import RemoteStore, declares_dataset, parse_answer, split_dataset, substitute
+from kg.store.queries import bind, load_queries, owner_of
+from kg.store.remote import RemoteStore, declares_dataset, parse_answer, split_dataset, substitute
 from kg.settings import load_settings
 from servers import Servers
 
@@ -68,7 +68,7 @@ def servers(tmp_path_factory):
 
 def remote_store(servers, name: str, store_dir) -> RemoteStore:
     """The bundled profile pushed to a server, and a RemoteStore reading it."""
-    from kg.push import push
+    from kg.store.push import push
 
     server = servers.get(name)
     push(store_dir, server.endpoint, update_endpoint=server.update_endpoint, store_endpoint=server.store_endpoint,
@@ -91,7 +91,7 @@ def disk_store(store_dir, folder):
     """The same build with an on-disk store beside it (as large builds get): opened read-only."""
     import shutil
 
-    from kg.store import DISK_STORE, EmbeddedStore, write_disk_store
+    from kg.store.embedded import DISK_STORE, EmbeddedStore, write_disk_store
 
     shutil.copytree(store_dir, folder, symlinks=True, dirs_exist_ok=True)
     build = (folder / "current").resolve()
@@ -360,7 +360,7 @@ def test_every_server_skip_names_its_install_line_and_ci_catches_it():
     from servers import OXIGRAPH_MISSING, VIRTUOSO_MISSING
 
     # tests/conftest.py itself, by path: "conftest" alone may name another folder's conftest in a full run
-    spec = importlib.util.spec_from_file_location("root_conftest", Path(__file__).with_name("conftest.py"))
+    spec = importlib.util.spec_from_file_location("root_conftest", Path(__file__).parents[1] / "conftest.py")
     root = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(root)
     skipped_for_a_missing_package = root.skipped_for_a_missing_package

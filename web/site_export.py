@@ -157,7 +157,7 @@ def _rewrite(text: str, page: str, crawl: _Crawl, pattern: re.Pattern, group: in
 
 def export_site(settings: Any, out: Path, *, store: Any = None) -> dict[str, int]:
     """Write the site under `out`; answer counts of pages, files, and links left unresolved."""
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     store = store if store is not None else EmbeddedStore(settings.store)

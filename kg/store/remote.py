@@ -1,6 +1,6 @@
 """The remote store: the same GraphStore over an external SPARQL 1.1 server (Oxigraph server, Virtuoso, ...).
 
-What `kg push` wrote there (see kg/push.py) is one *push*: every source document in its own named graph (the same
+What `kg push` wrote there (see kg/store/push.py) is one *push*: every source document in its own named graph (the same
 graph names as the embedded store), a union graph holding each triple of those graphs once (the embedded store's
 default graph: the RDF merge of the named graphs), and a small metadata graph naming the build, its graphs, its
 BuildMeta and its text attachments.
@@ -37,7 +37,7 @@ from typing import Iterator, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.store import BuildMeta, GraphStore, Term
+from kg.store.embedded import BuildMeta, GraphStore, Term
 
 SCHEMA = "https://schema.org/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -542,7 +542,7 @@ class RemoteStore(GraphStore):
 
     def update(self, sparql: str) -> None:
         """Apply an update to a scratch copy of the updates graph, then write the difference to the server."""
-        from kg.push import apply_update
+        from kg.store.push import apply_update
 
         apply_update(self.client, self.push, sparql)
         self.refresh(force=True)

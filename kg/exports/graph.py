@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
-from kg.store import GraphStore
+from kg.store.embedded import GraphStore
 
 TRIPLE_FORMATS = ("ttl", "nt", "rdfxml")
 
@@ -20,15 +20,15 @@ def union_triples(store: GraphStore) -> list[ox.Triple]:
 def export_bytes(store: GraphStore, fmt: str) -> bytes:
     """The whole graph in a format: ttl/nt/rdfxml as the union graph; jsonld/nq/trig keep the named graphs."""
     if fmt == "bibtex":
-        from kg.bibtex_export import export_bibtex
+        from kg.exports.bibtex import export_bibtex
 
         return export_bibtex(store).encode()
     if fmt == "csljson":
-        from kg.csl_export import export_csljson
+        from kg.exports.csljson import export_csljson
 
         return export_csljson(store).encode()
     if fmt == "resume":
-        from kg.resume_export import export_resume
+        from kg.exports.resume import export_resume
 
         return export_resume(store).encode()
     spec = BY_NAME[fmt]

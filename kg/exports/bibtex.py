@@ -7,8 +7,8 @@ from collections import defaultdict
 import bibtexparser
 from bibtexparser.model import Entry, Field
 
-from kg.queries import load_queries, run
-from kg.store import GraphStore
+from kg.store.queries import load_queries, run
+from kg.store.embedded import GraphStore
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-import kg.validate as kv
-from kg.validate import Problem, java_available, schema_terms_missing, validate
+import kg.build.validate as kv
+from kg.build.validate import Problem, java_available, schema_terms_missing, validate
 from kg import vocab
 
 # Plain namespaces: rdflib's closed ones warn when pytest probes module attributes.

@@ -12,13 +12,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import queries as Q
+from kg.store import queries as Q
 from kg.errors import BadParameter, QueryError
 from kg.settings import PROJECT_ROOT
-from kg.store import BuildMeta, EmbeddedStore, write_build
+from kg.store.embedded import BuildMeta, EmbeddedStore, write_build
 
 BASE = "http://127.0.0.1:8000/"
-FIXTURE = Path(__file__).parent / "data" / "mini_profile.trig"
+FIXTURE = Path(__file__).parents[1] / "data" / "mini_profile.trig"
 QUERY_FILES = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
 SAMPLE_VALUES = {"iri": "person/ada-lovelace", "string": "gadget", "date": "2024-06-01", "integer": "1",
                  "kind": "paper"}

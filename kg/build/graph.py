@@ -18,7 +18,7 @@ from kg import iris
 from kg.errors import BuildError
 from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
-from kg.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
+from kg.build.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
 from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
 
 AUTHORITY = {"entities": 0, "alfolio": 1, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}

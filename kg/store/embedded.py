@@ -157,7 +157,7 @@ class EmbeddedStore(GraphStore):
         return True
 
     def _own_handle(self) -> None:
-        """In a forked child (kg.limits runs queries in them, closing inherited descriptors) an on-disk store's
+        """In a forked child (kg.store.limits runs queries in them, closing inherited descriptors) an on-disk store's
         file handles are not its own: reopen it (read-only opening is instant)."""
         if self._disk is not None and self._pid != os.getpid():
             # never drop the inherited handle: its destructor would close descriptor numbers the new one reuses

@@ -23,8 +23,8 @@ import re
 from collections import defaultdict
 from urllib.parse import parse_qs, urlsplit
 
-from kg.queries import load_queries, run
-from kg.store import GraphStore
+from kg.store.queries import load_queries, run
+from kg.store.embedded import GraphStore
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 NETWORKS = {"orcid.org": "ORCID", "www.wikidata.org": "Wikidata", "wikidata.org": "Wikidata",

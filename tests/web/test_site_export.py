@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import rdflib
 
-from kg.site_export import export_site
+from web.site_export import export_site
 
 
 class _Links(HTMLParser):

@@ -1,9 +1,9 @@
 """The whole build: content folder -> records -> graph -> validation -> a new store, swapped in whole.
 
 The one place that composes the stages; the CLI and `kg serve` call it. The importers' records become a small
-rdflib graph (kg.build), checked with the SHACL shapes; RDF files are streamed by pyoxigraph into the build's
+rdflib graph (kg.build.graph), checked with the SHACL shapes; RDF files are streamed by pyoxigraph into the build's
 store beside it (on disk for a large folder), never through rdflib or a Python list of quads; then the owner is
-settled, imported RDF is normalised (kg.foreign) and checked (queries/checks), and counts, the private split and
+settled, imported RDF is normalised (kg.build.foreign) and checked (queries/checks), and counts, the private split and
 the text index are computed by streaming or by queries on that store.
 """
 
@@ -19,18 +19,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import foreign, iris
-from kg.build import build_graph
+from kg import iris
+from kg.build import foreign
+from kg.build.graph import build_graph
 from kg.errors import BuildError, SourceError
 from kg.records import Owner, RdfData, Record
 from kg.settings import Settings
 from kg.sources import read_content
 from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
-from kg.store import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
+from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
                       write_disk_store)
-from kg.textindex import INDEX as TEXT_INDEX, text_index_from_store
+from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
 LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
 REPORT = "report.json"
@@ -128,7 +129,7 @@ def build(settings: Settings) -> BuildReport:
 
 def _build(settings: Settings, records: list[Record], imported: list[RdfData], build_id: str,
            tmp: Path) -> BuildReport:
-    from kg.validate import check_problems, shacl_problems, union_graph
+    from kg.build.validate import check_problems, shacl_problems, union_graph
 
     base, content_dir = settings.base, settings.content_dir
     large = sum(Path(r.file).stat().st_size for r in imported if r.file) >= DISK_BUILD_MIN_BYTES

@@ -32,9 +32,9 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, Push, add_credentials,
+from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, Push, add_credentials,
                        parse_answer, read_push)
-from kg.store import UPDATES_GRAPH, BuildMeta, current_build, updated_triples
+from kg.store.embedded import UPDATES_GRAPH, BuildMeta, current_build, updated_triples
 
 CHUNK_TRIPLES = 50_000  # triples per Graph Store Protocol request
 TEXT_ATTACHMENTS = ("ledger.json", "report.json")
@@ -219,7 +219,7 @@ def _attachments(build: Path) -> dict[str, str]:
 
 def metadata_triples(meta_graph: str, meta: BuildMeta, union: str, graphs: Iterable[str], stamp: str,
                      attachments: dict[str, str]) -> list[tuple]:
-    """The metadata graph: what RemoteStore reads (see kg.remote.read_push)."""
+    """The metadata graph: what RemoteStore reads (see kg.store.remote.read_push)."""
     from dataclasses import asdict
 
     node = meta_graph

@@ -16,8 +16,8 @@ import json
 import re
 from collections import defaultdict
 
-from kg.queries import load_queries, run
-from kg.store import GraphStore
+from kg.store.queries import load_queries, run
+from kg.store.embedded import GraphStore
 
 PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le",
              "ten", "ter", "y"}

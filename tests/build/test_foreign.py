@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import main
-from kg.make import build
-from kg.queries import load_queries, run
+from kg.build.pipeline import build
+from kg.store.queries import load_queries, run
 from kg.settings import PROJECT_ROOT, load_settings
-from kg.store import EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 BASE = "http://127.0.0.1:8000/"
-REAL = Path(__file__).parent / "data" / "rdf"
+REAL = Path(__file__).parents[1] / "data" / "rdf"
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
 
 PEOPLE = f"""@prefix schema: <https://schema.org/> .

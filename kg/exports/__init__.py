@@ -1,0 +1,1 @@
+"""Exports of the built graph: RDF dumps, BibTeX, CSL-JSON, JSON Resume."""
