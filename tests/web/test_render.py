@@ -308,7 +308,7 @@ def test_servers_with_other_settings_share_nothing(fresh_store, builder, monkeyp
 
 def test_a_store_serving_private_graphs_shares_nothing(fresh_store, monkeypatch):
     from kg.settings import load_settings
-    from kg.store import EmbeddedStore
+    from kg.store.embedded import EmbeddedStore
     from web import create_app
 
     settings = load_settings({"store": fresh_store}, environ={})
