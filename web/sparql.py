@@ -9,6 +9,9 @@
   bounded pool of child processes (`max_concurrent_queries`, else 503) under `query_timeout` (503, the
   child killed: kg/store/limits.py), and a
   SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
+  A SELECT is evaluated once, in the child, and comes back as the bytes of its answer.
+- An identical query (same text, dataset, Accept and format parameter) is answered again from the bytes it gave,
+  without the pool, until the data changes (a build or an update): setting `sparql_cache_bytes` per worker, 0 off.
 - Update operation: POST `application/sparql-update` or form `update=`, only with
   `Authorization: Bearer <update_secret>` when that setting is on; otherwise 403.
 - No query: the SPARQL 1.1 Service Description (RDF, the default for `*/*`), or the query editor page when the
