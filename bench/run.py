@@ -268,14 +268,20 @@ def start(name: str, cmd: list[str], url: str, probe: str, logs: Path, timeout: 
 
 
 def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MiB: private (anonymous) memory summed, plus the
-    largest file-backed part once (an on-disk store's pages are the same page cache in every worker)."""
+    """Resident memory of a process and its descendants, in MiB: anonymous memory summed as each process's
+    proportional share (Pss_Anon: `kg serve` forks its workers from a master that loaded the store and rendered
+    the top pages, and pages they still share are counted once, not once per process; RssAnon where the kernel
+    has no smaps_rollup), plus the largest file-backed part once (an on-disk store's pages are the same page
+    cache in every worker)."""
     anon, files = 0, 0
     for p in _tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            anon += int(re.search(r"RssAnon:\s+(\d+)", status).group(1))
             files = max(files, int(re.search(r"RssFile:\s+(\d+)", status).group(1)))
+            try:
+                anon += int(re.search(r"Pss_Anon:\s+(\d+)", Path(f"/proc/{p}/smaps_rollup").read_text()).group(1))
+            except (OSError, AttributeError):
+                anon += int(re.search(r"RssAnon:\s+(\d+)", status).group(1))
         except (OSError, AttributeError):
             pass
     return round((anon + files) / 1024, 0)
