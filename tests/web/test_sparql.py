@@ -433,3 +433,24 @@ def test_the_answer_cache_switched_off(fresh_store, builder, monkeypatch):
     for _ in range(3):
         assert names_of(client.get("/sparql", query_string={"query": NAMES})) == PEOPLE
     assert len(runs) == 3
+
+
+def test_a_query_text_is_read_once_and_refused_every_time(fresh_store, builder, monkeypatch):
+    """The lexer's passes (refusals, form, BASE) run once per distinct text, even with the answer cache off;
+    a refused text stays refused."""
+    from web import sparql
+
+    app = builder[1](fresh_store, sparql_cache_bytes=0)
+    client, reads = app.test_client(), []
+    original = sparql.forbidden_operation
+    monkeypatch.setattr(sparql, "forbidden_operation", lambda text: reads.append(text) or original(text))
+    sparql._read_query.cache_clear()
+    for _ in range(2):
+        assert names_of(client.get("/sparql", query_string={"query": NAMES})) == PEOPLE
+    service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    assert [client.get("/sparql", query_string={"query": service}).status_code for _ in range(2)] == [403, 403]
+    assert reads == [NAMES, service]
+    long = NAMES + " " * sparql.MEMO_QUERY_CHARS
+    for _ in range(2):
+        assert names_of(client.post("/sparql", data=long.encode(), content_type="application/sparql-query")) == PEOPLE
+    assert reads[2:] == [long, long], "a long text is not kept"
