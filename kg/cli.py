@@ -11,9 +11,6 @@ import click
 
 from kg.errors import BuildError, KGError
 
-pass_flags = click.make_pass_decorator(dict, ensure=True)
-
-
 def _settings(**flags: Any):
     from kg.settings import load_settings
 
@@ -46,6 +43,8 @@ store_option = click.option("--store", type=click.Path(file_okay=False, path_typ
 private_option = click.option("--private", is_flag=True,
                               help="Include what the content marks private (for the owner's eyes only).")
 base_option = click.option("--base-iri", help="Base of resource IRIs (default: http://127.0.0.1:8000/).")
+endpoint_option = click.option("--endpoint", help="Read from this SPARQL server (loaded by `kg push`) instead of "
+                                                  "the current build, as `kg serve --endpoint` does.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,18 +172,21 @@ def check_port_free(host: str, port: int) -> None:
 @click.option("--format", "fmt", default="table",
               type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]))
 @store_option
+@endpoint_option
 @private_option
 @friendly
 def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: str, store: Path | None,
-          private: bool) -> None:
+          endpoint: str | None, private: bool) -> None:
     """Run a SPARQL query, or a named one, against the store the server uses.
 
     \b
     Examples:
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
       kg query --name coauthors --format csv
+      kg query --name coauthors --endpoint http://127.0.0.1:7878/query
     """
     from kg.console import run_query
+    from kg.store import open_store
 
     if bool(sparql) == bool(name):
         raise click.UsageError("give either a SPARQL query or --name")
@@ -194,8 +196,8 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
         if not sep:
             raise click.UsageError(f"--param {item!r}: expected K=V")
         values[key] = value
-    settings = _settings(store=store)
-    click.echo(run_query(settings, sparql, name, values, fmt, private=private), nl=False)
+    settings = _settings(store=store, endpoint=endpoint)
+    click.echo(run_query(open_store(settings, private=private), sparql, name, values, fmt), nl=False)
 
 
 @main.command()
@@ -205,9 +207,10 @@ def query(sparql: str | None, name: str | None, params: tuple[str, ...], fmt: st
 @click.option("--out", type=click.Path(path_type=Path),
               help="File to write (default: stdout); for --format site, the folder to write the static site into.")
 @store_option
+@endpoint_option
 @private_option
 @friendly
-def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> None:
+def export(fmt: str, out: Path | None, store: Path | None, endpoint: str | None, private: bool) -> None:
     """Write the whole graph (or the publications, for bibtex and csljson; the CV, for resume).
 
     \b
@@ -217,8 +220,9 @@ def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> Non
       kg export --format site --out _site
     """
     from kg.exports.graph import export_bytes
-    from kg.store.embedded import EmbeddedStore
+    from kg.store import open_store
 
+    settings = _settings(store=store, endpoint=endpoint)
     if fmt == "site":
         from web.site_export import export_site
 
@@ -226,12 +230,11 @@ def export(fmt: str, out: Path | None, store: Path | None, private: bool) -> Non
             raise click.UsageError("--format site needs --out DIR")
         if out.exists() and not out.is_dir():
             raise click.UsageError(f"--out {out}: not a folder")
-        settings = _settings(store=store)
-        counts = export_site(settings, out, store=EmbeddedStore(settings.store, private=private))
+        counts = export_site(settings, out, store=open_store(settings, private=private))
         click.echo(f"wrote {counts['pages']} pages and {counts['files']} files to {out}")
         return
 
-    data = export_bytes(EmbeddedStore(_settings(store=store).store, private=private), fmt)
+    data = export_bytes(open_store(settings, private=private), fmt)
     if out:
         out.write_bytes(data)
     else:
@@ -270,22 +273,22 @@ def push(endpoint: str, update_endpoint: str | None, store_endpoint: str | None,
 
 @main.command()
 @store_option
+@endpoint_option
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
 @friendly
-def validate(store: Path | None, no_owl: bool) -> None:
-    """Check the current build with the SHACL shapes and the OWL reasoner.
+def validate(store: Path | None, endpoint: str | None, no_owl: bool) -> None:
+    """Check the current build (or what a SPARQL server serves) with the SHACL shapes and the OWL reasoner.
 
     \b
-    Example:
+    Examples:
       kg validate
+      kg validate --no-owl --endpoint http://127.0.0.1:7878/query
     """
+    from kg.build.validate import OWL_UNCHECKED, validate as run_validation
     from kg.exports.graph import to_rdflib
-    from kg.store.embedded import EmbeddedStore
-    from kg.build.validate import validate as run_validation
+    from kg.store import open_store
 
-    from kg.build.validate import OWL_UNCHECKED
-
-    problems = run_validation(to_rdflib(EmbeddedStore(_settings(store=store).store)), owl=not no_owl)
+    problems = run_validation(to_rdflib(open_store(_settings(store=store, endpoint=endpoint))), owl=not no_owl)
     for p in problems:
         where = p.source or p.focus
         click.echo(f"{p.severity}: {where}: {p.message}" if where else f"{p.severity}: {p.message}",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
-from kg.settings import Settings
-from kg.store.embedded import EmbeddedStore
+from kg.store.embedded import GraphStore
 
 
 def term_text(term) -> str:
@@ -39,10 +38,8 @@ def render(result, fmt: str) -> str:
     return result.serialize(format=spec.ox_results).decode()
 
 
-def run_query(settings: Settings, sparql: str | None, name: str | None, values: dict[str, str], fmt: str,
-              private: bool = False) -> str:
-    """Run a SPARQL text or a named query on the current build and render it (private graphs on request)."""
-    store = EmbeddedStore(settings.store, private=private)
+def run_query(store: GraphStore, sparql: str | None, name: str | None, values: dict[str, str], fmt: str) -> str:
+    """Run a SPARQL text or a named query on a store (the build, or a SPARQL server) and render it."""
     if name:
         from kg.errors import BadParameter
         from kg.store.queries import bind, load_queries, owner_of

@@ -40,7 +40,6 @@ RESULT_FORMATS: tuple[Format, ...] = (
 )
 
 BY_NAME = {f.name: f for f in (*RDF_FORMATS, *DATASET_FORMATS, *RESULT_FORMATS)}
-RDF_BY_SUFFIX = {f.suffix: f for f in RDF_FORMATS}
 
 
 def serialize_triples(triples, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:

@@ -101,7 +101,7 @@ def test_every_type_the_build_materialises_is_entailed_by_the_ontology():
     from rdflib import Graph
     from rdflib.namespace import OWL, RDFS
 
-    from kg.build.graph import TYPE_RULES
+    from kg.build.inference import TYPE_RULES
 
     g = Graph()
     g.parse(KG_ONTOLOGY)

@@ -5,18 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from kg.settings import Settings, load_settings
+from kg.store import open_store
 from kg.store.embedded import GraphStore
-
-
-def open_store(settings: Settings) -> GraphStore:
-    """The store the settings name: the embedded build, or an external SPARQL server."""
-    if settings.endpoint:
-        from kg.store.remote import RemoteStore
-
-        return RemoteStore(settings)
-    from kg.store.embedded import EmbeddedStore
-
-    return EmbeddedStore(settings.store)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:

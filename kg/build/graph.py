@@ -1,4 +1,7 @@
-"""Records -> graph: entity resolution, roles over time, provenance, schema.org <-> FOAF materialisation. No I/O.
+"""Records -> graph: each record's triples in its source's graph, roles over time. No I/O.
+
+Identity (resolution, minting, the ledger) is kg.build.identity, provenance kg.build.provenance, the
+schema.org <-> FOAF materialisation kg.build.inference; this module writes the records' own triples.
 
 Every source document becomes its own named graph holding only what it says; `graph/provenance` describes the
 documents with PROV-O and ties each record's subject to its line; `graph/inferred` holds what the build derives.
@@ -15,11 +18,12 @@ from typing import Iterable
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg import iris
-from kg.errors import BuildError
-from kg.records import (Alias, Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
+from kg.records import (Entity, Mention, Origin, Owner, Paper, PartialDate, RdfData, Record, Role,
                         Section, SourceDocument, Warning_)
-from kg.build.resolve import PERSON, Resolver, cluster_papers, fold, paper_ids
-from kg.vocab import ARXIV_CATEGORIES, FOAF, KG, PROV, RDF, SCHEMA, XSD
+from kg.build import identity, inference, provenance
+from kg.build.provenance import PROVENANCE_GRAPH
+from kg.build.resolve import PERSON, Resolver, fold
+from kg.vocab import ARXIV_CATEGORIES, KG, RDF, SCHEMA, XSD
 
 AUTHORITY = {"entities": 0, "alfolio": 1, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
@@ -42,9 +46,6 @@ KIND_CLASSES = {
 IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 URL_FIELDS = ("url", "repository", "same_as", "pdf", "code_url")  # record fields that become IRIs
-PROVENANCE_GRAPH = "graph/provenance"
-INFERRED_GRAPH = "graph/inferred"
-PRIVATE_INFERRED_GRAPH = "private/inferred"  # inferences that need a private fact (kg.iris.is_private_graph)
 
 
 @dataclass
@@ -143,14 +144,10 @@ class _Builder:
                 self.warn(origin, f"{scheme} {value!r} makes no IRI: kept as an identifier only")
 
     def traced(self, subject: URIRef, origin: Origin, private: bool = False) -> None:
-        """Tie a subject to the line of the source it was read from (RFC 5147 fragment); a private record's
-        provenance stays in the private graph with it."""
+        """Tie a subject to its source line; a private record's provenance stays in the private graph with it."""
         if origin.line:
-            prov = self.graph(origin, private=True) if private else self.prov
-            loc = URIRef(f"{iris.source_iri(self.base, origin.path)}#line={origin.line}")
-            prov.add((subject, PROV.wasDerivedFrom, loc))
-            prov.add((loc, KG.line, Literal(origin.line)))
-            prov.add((loc, PROV.wasQuotedFrom, iris.source_iri(self.base, origin.path)))
+            provenance.trace(self.graph(origin, private=True) if private else self.prov, self.base, subject,
+                             origin)
 
     def warn(self, origin: Origin, message: str) -> None:
         where = f"{origin.path}:{origin.line}" if origin.line else origin.path
@@ -171,63 +168,16 @@ class _Builder:
                       if hasattr(r, "origin") else -1)
 
     def resolve(self) -> None:
-        """Register every mention in order of source authority, then merge people by given names."""
-        for r in self.ordered():
-            if isinstance(r, Entity):
-                self.entities.add(r.kind, r.name, r.url, r.alternate_names)
-                for member in r.members:
-                    self.entities.add(PERSON, member)
-            elif isinstance(r, Owner) and r.name:
-                cid = self.entities.add(PERSON, r.name, r.url, r.alternate_names)
-                self.owner_id = self.owner_id if self.owner_id is not None else cid
-            elif isinstance(r, Alias):
-                self.entities.alias(r.name, r.alias)
-        for r in self.ordered():
-            if isinstance(r, Entity):
-                if r.parent and self.entities.find("organization", r.parent) is None:
-                    self.entities.add("organization", r.parent)
-                if r.super_event and self.entities.find("event", r.super_event) is None:
-                    self.entities.add("event", r.super_event)
-            elif isinstance(r, Role):
-                if r.organization.strip() and self.entities.find("organization", r.organization) is None:
-                    kind = "initiative" if r.category == "membership" else "organization"
-                    self.entities.add(kind, r.organization, r.url if r.category != "award" else None)
-                for person in [*r.supervisors, *r.hosts] + ([r.person] if r.person else []):
-                    self.entities.add(PERSON, person)
-            elif isinstance(r, Paper):
-                for a in r.authors:
-                    self.entities.add("organization" if a.is_organization else PERSON, a.name)
-        self.entities.merge_people_by_given_names()
-        papers = [r for r in self.ordered() if isinstance(r, Paper)]
-        self.paper_clusters, membership = cluster_papers([(p.title, paper_ids(p.doi, p.arxiv)) for p in papers])
-        self.paper_of = {id(p): cid for p, cid in zip(papers, membership)}
-        if self.owner_id is None and self.external_owner is None:
-            where = next((p for p in self.docs if p.endswith(("_config.yml", "resume.json"))), next(iter(self.docs),
-                                                                                                    "content"))
-            raise BuildError([f"{where}:1: no owner: the content names nobody (al-folio: first_name and last_name "
-                              f"in _config.yml; JSON Resume: basics.name; RDF: a foaf:PersonalProfileDocument, a "
-                              f"schema:ProfilePage or kg build --owner)"])
+        """Resolve every mention to an entity or paper cluster (kg.build.identity)."""
+        found = identity.resolve(self.ordered(), self.docs, self.external_owner)
+        self.entities, self.owner_id = found.entities, found.owner_id
+        self.paper_clusters, self.paper_of = found.paper_clusters, found.paper_of
 
     def mint(self) -> None:
-        """An IRI per cluster from its preferred name; the ledger keeps old IRIs answering (redirects)."""
-        taken: set[str] = set()
-        for clusters, table in ((self.entities.clusters(), self.iri), (self.paper_clusters, self.paper_iri)):
-            for c in clusters:
-                kind = next((k for k in c.kinds if k != "thing"), c.kind)
-                kind = "paper" if table is self.paper_iri else kind
-                slug = iris.slugify(c.name)
-                candidate, n = slug, 2
-                while f"{kind}/{candidate}" in taken:
-                    candidate, n = f"{slug}-{n}", n + 1
-                taken.add(f"{kind}/{candidate}")
-                new = iris.mint(self.base, kind, candidate)
-                table[c.id] = new
-                self.preferred_name[new] = c.name
-                for key in sorted(c.keys):
-                    old = self.previous.get(key)
-                    if old and old != str(new):
-                        self.redirects[old] = str(new)
-                    self.ledger[key] = str(new)
+        """An IRI per cluster, the ledger and its redirects (kg.build.identity)."""
+        minted = identity.mint(self.base, self.entities.clusters(), self.paper_clusters, self.previous)
+        self.iri, self.paper_iri, self.preferred_name = minted.iri, minted.paper_iri, minted.preferred_name
+        self.ledger, self.redirects = minted.ledger, minted.redirects
 
     # -- triples -------------------------------------------------------------------------------------------
 
@@ -489,28 +439,9 @@ class _Builder:
         return {cid: origin for cid, (_, origin) in best.items()}
 
     def add_document(self, d: SourceDocument) -> None:
-        src = iris.source_iri(self.base, d.path)
-        p = self.prov
-        p.add((src, RDF.type, PROV.Entity))
-        p.add((src, RDF.type, SCHEMA.DigitalDocument))
-        p.add((src, SCHEMA.name, Literal(d.path)))
-        p.add((src, SCHEMA.encodingFormat, Literal(d.media_type)))
-        if d.title:
-            p.add((src, SCHEMA.headline, Literal(d.title)))
-        if d.importer == "homepage":
-            p.add((src, RDF.type, KG.HomepageVersion))
-            if d.version_date is None:
-                self.warn(Origin(d.path, 1), "undated homepage version: taken as the current one (dated today)")
-            p.add((src, KG.versionDate, Literal(d.version_date or self.built_at.date())))
-        activity = URIRef(f"{src}#import")
-        agent = URIRef(f"{self.base}agent/kg.sources.{d.importer}")
-        p.add((src, PROV.wasGeneratedBy, activity))
-        p.add((activity, RDF.type, PROV.Activity))
-        p.add((activity, PROV.wasAssociatedWith, agent))
-        p.add((activity, PROV.endedAtTime, Literal(self.built_at)))
-        p.add((agent, RDF.type, PROV.SoftwareAgent))
-        p.add((agent, SCHEMA.name, Literal(f"kg.sources.{d.importer}")))
-        p.add((src, PROV.generatedAtTime, Literal(self.built_at)))
+        if d.importer == "homepage" and d.version_date is None:
+            self.warn(Origin(d.path, 1), "undated homepage version: taken as the current one (dated today)")
+        provenance.describe_document(self.prov, self.base, d, self.built_at)
 
     def add_homepage(self, sections: list[Section], mentions: list[Mention]) -> None:
         """A homepage version's prose and links, in its own graph."""
@@ -537,46 +468,6 @@ class _Builder:
         for triple in r.triples:
             g.add(triple)
 
-    def infer(self) -> None:
-        """Materialise the schema.org <-> FOAF equivalences so queries in either vocabulary agree.
-
-        What follows from public graphs alone goes to the inferred graph; what needs a private fact goes to the
-        private inferred graph, so an inference never carries a private fact into a public graph.
-        """
-        everything = [(s, p, o, str(getattr(g, "identifier", g)))
-                      for s, p, o, g in self.ds.quads((None, None, None, None))]
-        public = self._inferences([q[:3] for q in everything if not iris.is_private_graph(self.base, q[3])])
-        inferred = self.ds.graph(URIRef(self.base + INFERRED_GRAPH))
-        for triple in public:
-            inferred.add(triple)
-        private = self.ds.graph(URIRef(self.base + PRIVATE_INFERRED_GRAPH))
-        for triple in self._inferences([q[:3] for q in everything]) - public:
-            private.add(triple)
-
-    def _inferences(self, union: list[tuple]) -> set[tuple]:
-        """The triples the equivalences add to a set of triples."""
-        inferred: set[tuple] = set()
-        types = defaultdict(set)
-        for s, p, o in union:
-            if p == RDF.type:
-                types[s].add(o)
-        for s, p, o in union:
-            if p == RDF.type:
-                for extra in TYPE_RULES.get(o, ()):
-                    inferred.add((s, RDF.type, extra))
-            elif p == SCHEMA.name and types[s] & NAMED_FOAF:
-                inferred.add((s, FOAF.name, o))
-            elif p == SCHEMA.url and types[s] & NAMED_FOAF:
-                inferred.add((s, FOAF.homepage, o))
-            elif p == SCHEMA.author and SCHEMA.ScholarlyArticle in types[s]:
-                inferred.add((s, FOAF.maker, o))
-                inferred.add((o, FOAF.made, s))
-            elif p == SCHEMA.member and types[s] & {SCHEMA.Project, SCHEMA.Organization}:
-                inferred.add((s, FOAF.member, o))
-            elif p == SCHEMA.parentOrganization:
-                inferred.add((o, SCHEMA.subOrganization, s))
-        return inferred
-
     def run(self) -> Built:
         self.resolve()
         self.mint()
@@ -601,7 +492,7 @@ class _Builder:
             elif isinstance(r, Warning_):
                 self.warn(r.origin, r.message)
         self.add_homepage(sections, mentions)
-        self.infer()
+        inference.infer(self.ds, self.base)
         return Built(self.ds, self.owner_iri(), self.warnings, self.ledger, self.redirects)
 
     def owner_iri(self) -> URIRef:
@@ -609,24 +500,6 @@ class _Builder:
         if self.owner_id is None:
             return self.external_owner
         return self.iri[self.entities.cluster(self.owner_id).id]
-
-
-TYPE_RULES = {
-    SCHEMA.Person: (FOAF.Person,),
-    KG.Owner: (SCHEMA.Person, FOAF.Person),
-    SCHEMA.Organization: (FOAF.Organization,),
-    SCHEMA.CollegeOrUniversity: (SCHEMA.Organization, FOAF.Organization),
-    SCHEMA.ResearchOrganization: (SCHEMA.Organization, FOAF.Organization),
-    SCHEMA.Project: (FOAF.Project,),
-    SCHEMA.EmployeeRole: (SCHEMA.OrganizationRole, SCHEMA.Role),
-    SCHEMA.OrganizationRole: (SCHEMA.Role,),
-    KG.Authorship: (SCHEMA.Role,),
-    KG.TruncatedAuthorList: (SCHEMA.ScholarlyArticle,),
-    KG.SelectedPaper: (SCHEMA.ScholarlyArticle,),
-    SCHEMA.Thesis: (SCHEMA.CreativeWork,),
-    SCHEMA.ScholarlyArticle: (FOAF.Document,),
-}
-NAMED_FOAF = {SCHEMA.Person, SCHEMA.Organization, SCHEMA.Project, KG.Owner}
 
 
 def build_graph(records: Iterable[Record], base: str, previous_ledger: dict[str, str] | None = None,

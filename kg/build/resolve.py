@@ -16,7 +16,6 @@ from kg.iris import ascii_fold
 
 PERSON = "person"
 HONORIFICS = ("prof.", "professor", "dr.", "dr")
-NON_PERSON_KINDS = ("organization", "project", "initiative", "event", "place", "topic", "thing")
 
 
 def fold(text: str) -> str:

@@ -148,7 +148,7 @@ class EmbeddedStore(GraphStore):
                     files.append(updates)
                 if self.private and (build / PRIVATE).exists():
                     files.append(build / PRIVATE)
-                for path in files:  # in memory, load beats bulk_load on peak memory (ENGINE.md, trap 5)
+                for path in files:  # in memory, load beats bulk_load on peak memory (439 vs 657 MiB at 1M)
                     store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
                 _merge_default_graph(store, files)
             self.meta = BuildMeta.read(build / "meta.json")

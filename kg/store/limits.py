@@ -1,6 +1,6 @@
 """Running untrusted queries under limits: time, memory, answer size, and how many at once.
 
-pyoxigraph has no query timeout and a Python thread cannot be stopped (ENGINE.md, trap 7), so an arbitrary query
+pyoxigraph has no query timeout and a Python thread cannot be stopped, so an arbitrary query
 runs in a child process that can be killed. The children are forked from the worker, which already holds the store
 in memory, so they share it copy-on-write; each serves one query at a time over a pair of pipes, and the worker
 waits for the answer at most `timeout` seconds before killing the child. A killed query leaves nothing behind: no

@@ -31,15 +31,14 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
-from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, Push, add_credentials,
-                       parse_answer, read_push)
-from kg.store.embedded import UPDATES_GRAPH, BuildMeta, current_build, updated_triples
+from kg.errors import StoreError
+from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, add_credentials,
+                             insert_data, parse_answer, read_push)
+from kg.store.embedded import UPDATES_GRAPH, BuildMeta, current_build
 
 CHUNK_TRIPLES = 50_000  # triples per Graph Store Protocol request
 TEXT_ATTACHMENTS = ("ledger.json", "report.json")
 MAX_ATTACHMENT = 4 * 1024 * 1024  # bytes: bigger text attachments stay behind
-GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
 
 
 @dataclass
@@ -138,7 +137,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
     staging = {graph: f"{staging_root}{n}" for n, graph in enumerate(graphs, 1)}
     union, staging_union = meta.base + UNION_GRAPH, staging_root + "union"
     pending = f"{meta_graph}#pending-{meta.build_id}"
-    client.update(_insert_data(meta_graph, [(pending, SCHEMA + "hasPart", g)
+    client.update(insert_data(meta_graph, [(pending, SCHEMA + "hasPart", g)
                                             for g in [*staging.values(), staging_union]]))
 
     say(f"loading {len(graphs)} graphs into staging graphs ...")
@@ -159,7 +158,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
         operations.append(f"ADD SILENT GRAPH <{updates}> TO GRAPH <{union}>")
     operations.append(f"DROP SILENT GRAPH <{meta_graph}>")
     parts = graphs + ([updates] if has_updates else [])
-    operations.append(_insert_data(meta_graph, metadata_triples(meta_graph, meta, union, parts, meta.build_id,
+    operations.append(insert_data(meta_graph, metadata_triples(meta_graph, meta, union, parts, meta.build_id,
                                                                 _attachments(build))))
     client.update(" ;\n".join(operations))
     seconds = time.monotonic() - started
@@ -240,51 +239,5 @@ def metadata_triples(meta_graph: str, meta: BuildMeta, union: str, graphs: Itera
     return out
 
 
-def _term(value) -> str:
-    return str(value) if isinstance(value, (ox.Literal, ox.NamedNode)) else f"<{value}>"
-
-
-def _insert_data(graph: str, triples: Iterable[tuple]) -> str:
-    body = "\n".join(f"  {_term(s)} {_term(p)} {_term(o)} ." for s, p, o in triples)
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
-
-
-# ---------------------------------------------------------------- SPARQL Update on a pushed store
-
-
-def _graph_triples(client: Client, graph: str) -> set[ox.Triple]:
-    content_type, body = client.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                                      named_graphs=[graph], accept=GRAPH_TYPES)
-    return set(parse_answer(content_type, body))
-
-
-def apply_update(client: Client, current: Push, sparql: str) -> None:
-    """Run an update on a scratch copy of the updates graph (its default graph), then send the difference."""
-    base = current.meta.base
-    updates, union = base + UPDATES_GRAPH, current.union_graph
-    old = _graph_triples(client, updates) if updates in current.graphs else set()
-    new = updated_triples(old, sparql)
-    added, removed = new - old, old - new
-    if any(isinstance(x, ox.BlankNode) for t in added | removed for x in (t.subject, t.object)):
-        raise QueryError("updates with blank nodes cannot be applied to a SPARQL server; use IRIs", 400)
-    operations = []
-    if removed:
-        lines = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in removed)
-        operations.append(f"DELETE DATA {{ GRAPH <{updates}> {{ {lines} }} }}")
-        rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in removed)
-        others = " ".join(f"<{g}>" for g in current.graphs if g != updates)
-        operations.append(f"DELETE {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
-                          f"FILTER NOT EXISTS {{ VALUES ?g {{ {others} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
-    if added:
-        lines = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in added)
-        operations.append(f"INSERT DATA {{ GRAPH <{updates}> {{ {lines} }} GRAPH <{union}> {{ {lines} }} }}")
-    stamp = f"{current.build_id}.u{time.time_ns()}"
-    node = current.meta_graph
-    operations.append(f"DELETE WHERE {{ GRAPH <{node}> {{ <{node}> <{SCHEMA}version> ?v }} }}")
-    operations.append(_insert_data(node, [(node, SCHEMA + "version", ox.Literal(stamp)),
-                                          (node, SCHEMA + "hasPart", updates)]))
-    client.update(" ;\n".join(operations))
-
-
-__all__ = ["push", "PushReport", "apply_update", "guess_store_endpoint", "guess_update_endpoint",
+__all__ = ["push", "PushReport", "guess_store_endpoint", "guess_update_endpoint",
            "metadata_triples"]

@@ -40,6 +40,7 @@ from kg.errors import BadParameter, QueryError, SourceError
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
 from kg.store.embedded import GraphStore, Term
+from kg.store.textindex import search_solutions
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 PARAM_TYPES = ("iri", "string", "date", "integer", "kind")
@@ -406,9 +407,7 @@ def _key(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term], med
 
 
 def _execute(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Term]) -> ox.QuerySolutions:
-    if query.name == "search":  # the build's full-text index gives the same rows without a scan (kg.store.textindex)
-        from kg.store.textindex import search_solutions
-
+    if query.name == "search":  # the build's full-text index gives the same rows without a scan
         found = search_solutions(store, bindings)
         if found is not None:
             return found
@@ -447,3 +446,8 @@ def run_to(store: GraphStore, query: NamedQuery, values: Mapping[str, str], base
         return bytes(data)
 
     return _cached(_key(store, query, bindings, fmt.media_type), compute)
+
+
+def search(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Term]]:
+    """Papers whose title or abstract contains q (newest first), at most limit: the `search` named query's rows."""
+    return run(store, load_queries()["search"], {"q": q}, store.meta.base)[:limit]

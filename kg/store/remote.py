@@ -16,7 +16,7 @@ Parameters are bound as RDF terms the way pyoxigraph's `substitutions` does it (
 occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
 tokenized query (strings, IRIs and comments are never touched); in a SELECT projection `?v` becomes
 `(term AS ?v)`, in GROUP BY and ORDER BY `(term)`, and a sub-SELECT that does not project the variable keeps its
-own. The named queries keep their parameters in triple patterns, so both stores agree (STYLE.md, habit 4).
+own. The named queries keep their parameters in triple patterns (bound as terms, never as text), so both stores agree.
 
 Answers are parsed into pyoxigraph objects: SELECT/ASK from SPARQL JSON with `pyoxigraph.parse_query_results`,
 CONSTRUCT/DESCRIBE from N-Triples or Turtle with `pyoxigraph.parse`.
@@ -32,12 +32,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.store.embedded import BuildMeta, GraphStore, Term
+from kg.store.embedded import UPDATES_GRAPH, BuildMeta, GraphStore, Term, updated_triples
 
 SCHEMA = "https://schema.org/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -542,10 +542,55 @@ class RemoteStore(GraphStore):
 
     def update(self, sparql: str) -> None:
         """Apply an update to a scratch copy of the updates graph, then write the difference to the server."""
-        from kg.store.push import apply_update
-
         apply_update(self.client, self.push, sparql)
         self.refresh(force=True)
+
+
+def _sparql_term(value) -> str:
+    return str(value) if isinstance(value, (ox.Literal, ox.NamedNode)) else f"<{value}>"
+
+
+def insert_data(graph: str, triples: Iterable[tuple]) -> str:
+    """An INSERT DATA request writing triples (IRIs as strings or terms) into graph."""
+    body = "\n".join(f"  {_sparql_term(s)} {_sparql_term(p)} {_sparql_term(o)} ." for s, p, o in triples)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+# ---------------------------------------------------------------- SPARQL Update on a pushed store
+
+
+def _graph_triples(client: Client, graph: str) -> set[ox.Triple]:
+    content_type, body = client.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                                      named_graphs=[graph], accept=GRAPH_TYPES)
+    return set(parse_answer(content_type, body))
+
+
+def apply_update(client: Client, current: Push, sparql: str) -> None:
+    """Run an update on a scratch copy of the updates graph (its default graph), then send the difference."""
+    base = current.meta.base
+    updates, union = base + UPDATES_GRAPH, current.union_graph
+    old = _graph_triples(client, updates) if updates in current.graphs else set()
+    new = updated_triples(old, sparql)
+    added, removed = new - old, old - new
+    if any(isinstance(x, ox.BlankNode) for t in added | removed for x in (t.subject, t.object)):
+        raise QueryError("updates with blank nodes cannot be applied to a SPARQL server; use IRIs", 400)
+    operations = []
+    if removed:
+        lines = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in removed)
+        operations.append(f"DELETE DATA {{ GRAPH <{updates}> {{ {lines} }} }}")
+        rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in removed)
+        others = " ".join(f"<{g}>" for g in current.graphs if g != updates)
+        operations.append(f"DELETE {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
+                          f"FILTER NOT EXISTS {{ VALUES ?g {{ {others} }} GRAPH ?g {{ ?s ?p ?o }} }} }}")
+    if added:
+        lines = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in added)
+        operations.append(f"INSERT DATA {{ GRAPH <{updates}> {{ {lines} }} GRAPH <{union}> {{ {lines} }} }}")
+    stamp = f"{current.build_id}.u{time.time_ns()}"
+    node = current.meta_graph
+    operations.append(f"DELETE WHERE {{ GRAPH <{node}> {{ <{node}> <{SCHEMA}version> ?v }} }}")
+    operations.append(insert_data(node, [(node, SCHEMA + "version", ox.Literal(stamp)),
+                                          (node, SCHEMA + "hasPart", updates)]))
+    client.update(" ;\n".join(operations))
 
 
 def query_form(text: str) -> str | None:
@@ -561,5 +606,5 @@ def _accept_for(text: str) -> str:
 
 
 __all__ = ["RemoteStore", "RemoteTriples", "Client", "Push", "read_push", "substitute", "parse_answer",
-           "split_dataset",
+           "split_dataset", "apply_update", "insert_data",
            "term_text", "META_GRAPH", "UNION_GRAPH"]

@@ -137,15 +137,4 @@ def search_solutions(store: GraphStore, bindings: Mapping[str, Term], limit: int
     return _solutions(q.value, candidates(connection, q.value), limit)
 
 
-def search(store: GraphStore, q: str, limit: int = 20) -> list[dict[str, Term]]:
-    """Papers whose title or abstract contains q (newest first): one dict per row, like kg.store.queries.run."""
-    solutions = search_solutions(store, {"_q": ox.Literal(q)}, limit)
-    if solutions is None:
-        from kg.store.queries import load_queries, run
-
-        return run(store, load_queries()["search"], {"q": q}, store.meta.base)[:limit]
-    names = [v.value for v in solutions.variables]
-    return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
-
-
-__all__ = ["build_text_index", "search", "search_solutions", "candidates", "INDEX"]
+__all__ = ["build_text_index", "search_solutions", "candidates", "INDEX"]

@@ -9,7 +9,8 @@ import pytest
 
 from kg.store.queries import load_queries, run, run_to
 from kg.store.embedded import BuildMeta, EmbeddedStore, new_build_id, write_build
-from kg.store.textindex import INDEX, build_text_index, candidates, search, search_solutions
+from kg.store.queries import search
+from kg.store.textindex import INDEX, build_text_index, candidates, search_solutions
 
 S = "https://schema.org/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
