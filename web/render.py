@@ -60,9 +60,8 @@ class Rendered:
 class RenderCache:
     """Rendered answers of one data version, least recently used first out, at most max_bytes in all."""
 
-    def __init__(self, max_bytes: int, settings: object = None):
+    def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.fingerprint = repr(settings)
         self._lock = threading.Lock()
         self._version: str | None = None
         self._items: OrderedDict[tuple, Rendered] = OrderedDict()
@@ -367,4 +366,5 @@ def install(app) -> RenderCache | None:
     return cache
 
 
-__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "SharedRenders", "install", "request_key", "top_paths", "warm"]
+__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "SharedRenders", "install", "request_key", "top_paths",
+           "warm"]
