@@ -23,11 +23,11 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.build.provenance import PROVENANCE_GRAPH
 from kg.settings import PROJECT_ROOT
 
 BUILD_QUERIES = PROJECT_ROOT / "queries" / "build"
 RDF_INFERRED_GRAPH = "graph/inferred/rdf"  # appended to the base IRI
-PROVENANCE_GRAPH = "graph/provenance"
 # The rules in the order they run: each sees what the ones before it made.
 RULES = ("schema-https", "foaf-to-schema", "authors-role", "authors-list", "authors-seq", "authors-unordered",
          "positions-direct", "schema-to-foaf")
