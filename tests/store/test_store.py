@@ -130,3 +130,20 @@ def test_an_update_cannot_touch_other_graphs(tmp_path):
     with pytest.raises(QueryError):
         store.update('INSERT DATA { GRAPH <http://example.org/source/a> { <http://example.org/x> <http://example.org/p> 1 } }')
     assert count(store) == 2
+
+
+OBJECTS = [ox.Literal("two words, a \"quote\" and <angles> "), ox.Literal("line\nbreak", language="en-gb"),
+           ox.Literal("2020", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+           ox.NamedNode(BASE + "id/organization/o"), ox.BlankNode("b1"), ox.Literal("")]
+
+
+@pytest.mark.parametrize("graph", [ox.NamedNode(BASE + "source/a"), ox.BlankNode("g"), ox.DefaultGraph()],
+                         ids=["named", "blank", "default"])
+def test_merged_default_graph_reads_each_dump_line_as_its_triple(graph) -> None:
+    from kg.store.embedded import _without_graph
+
+    written = [ox.Quad(ox.BlankNode("s"), ox.NamedNode("https://schema.org/name"), o, graph) for o in OBJECTS]
+    lines = ox.serialize(written, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    triples = b"".join(_without_graph(line) for line in lines)
+    read = list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
+    assert [(t.subject, t.predicate, t.object) for t in read] == [(q.subject, q.predicate, q.object) for q in written]
