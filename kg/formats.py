@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from kg.vocab import NAMESPACES
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,5 @@ def serialize_triples(triples, fmt: Format, prefixes: dict[str, str] | None = No
 
 
 PREFIXES = {
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "kg": "https://w3id.org/scholarly-kg/ns#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    prefix: str(NAMESPACES[prefix]) for prefix in ("schema", "foaf", "kg", "prov", "xsd", "rdf", "rdfs")
 }

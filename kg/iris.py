@@ -13,30 +13,32 @@ from kg.vocab import FOAF, KG, SCHEMA
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of resource: its path segment, its list route and the class that marks it."""
+    """One kind of resource, the one home of what it is everywhere: IRI segment, list route, classes, label."""
 
     name: str  # path segment in /id/{name}/{slug}
     plural: str  # list route /{plural}; "" when the kind has no list page
-    rdf_type: URIRef  # the class every resource of this kind carries
+    rdf_type: URIRef  # the class every resource of this kind carries (kg: only where schema.org has none)
     label: str
+    schema_type: str  # the schema.org type JSON-LD gives a resource of this kind when it knows no more specific one
+    foaf_type: URIRef | None = None  # the FOAF class, where FOAF has one (the builder infers it from schema.org)
 
 
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        Kind("person", "people", SCHEMA.Person, "People"),
-        Kind("organization", "organizations", SCHEMA.Organization, "Organizations"),
-        Kind("paper", "papers", SCHEMA.ScholarlyArticle, "Publications"),
-        Kind("project", "projects", SCHEMA.Project, "Projects"),
-        Kind("initiative", "initiatives", KG.Initiative, "Initiatives"),
-        Kind("event", "events", SCHEMA.Event, "Events"),
-        Kind("topic", "topics", SCHEMA.DefinedTerm, "Topics"),
-        Kind("place", "places", SCHEMA.Place, "Places"),
-        Kind("role", "", SCHEMA.Role, "Roles"),
+        Kind("person", "people", SCHEMA.Person, "People", "Person", FOAF.Person),
+        Kind("organization", "organizations", SCHEMA.Organization, "Organizations", "Organization",
+             FOAF.Organization),
+        Kind("paper", "papers", SCHEMA.ScholarlyArticle, "Publications", "ScholarlyArticle", FOAF.Document),
+        Kind("project", "projects", SCHEMA.Project, "Projects", "Project", FOAF.Project),
+        # an initiative is also a schema:Organization, or a schema:Event when it has a date (kg.build)
+        Kind("initiative", "initiatives", KG.Initiative, "Initiatives", "Organization"),
+        Kind("event", "events", SCHEMA.Event, "Events", "Event"),
+        Kind("topic", "topics", SCHEMA.DefinedTerm, "Topics", "DefinedTerm"),
+        Kind("place", "places", SCHEMA.Place, "Places", "Place"),
+        Kind("role", "", SCHEMA.Role, "Roles", "Role"),
     )
 }
-
-FOAF_TYPES = {"person": FOAF.Person, "organization": FOAF.Organization, "project": FOAF.Project}
 
 
 # Letters that Unicode decomposition does not reduce to ASCII.

@@ -65,6 +65,7 @@ class SourceDocument:
     media_type: str
     title: str | None = None
     version_date: dt.date | None = None  # the date the document describes, when it is one dated version
+    authority: int | None = None  # its importer's rank when sources disagree (kg.sources stamps it; 0 first)
 
 
 @dataclass

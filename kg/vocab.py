@@ -1,5 +1,10 @@
-"""Namespaces as code: schema.org, FOAF, PROV-O and the project's own few terms."""
+"""Namespaces as code: schema.org, FOAF, PROV-O and the project's own few terms, as rdflib namespaces (str
+subclasses: `SCHEMA.name`, `SCHEMA + "name"`, f"<{SCHEMA}name>") and as the pyoxigraph terms the stores use.
 
+No other module spells a namespace IRI (tests/test_namespaces.py); SPARQL files keep their PREFIX lines.
+"""
+
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, VOID, XSD
 
@@ -7,6 +12,13 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, VOID, XSD
 SCHEMA = Namespace("https://schema.org/")
 KG = Namespace("https://w3id.org/scholarly-kg/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+KGSH = Namespace("https://w3id.org/scholarly-kg/shapes#")  # the SHACL shapes (ontology/shapes.ttl)
+# schema.org's http form: foreign RDF and the published JSON-LD context use it; the graph reads it as SCHEMA.
+SCHEMA_HTTP = Namespace("http://schema.org/")
+# Every namespace above, by the prefix the project writes it with (Turtle, SPARQL, curies).
+NAMESPACES: dict[str, Namespace] = {"schema": SCHEMA, "foaf": FOAF, "kg": KG, "prov": PROV, "xsd": XSD, "rdf": RDF,
+                                    "rdfs": RDFS, "owl": OWL, "dcterms": DCTERMS, "void": VOID, "sh": SH, "sd": SD,
+                                    "kgsh": KGSH}
 
 # The project's own terms (defined in ontology/kg.ttl, each tied to schema.org or FOAF).
 KG_TERMS = {
@@ -24,7 +36,16 @@ KG_TERMS = {
     "Owner": "class: the person whose profile this is",
 }
 
-__all__ = ["SCHEMA", "FOAF", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS", "VOID", "SH", "KG", "SD", "KG_TERMS"]
+
+def ox_term(iri: str) -> ox.NamedNode:
+    """The pyoxigraph term of an rdflib term or IRI (`ox_term(SCHEMA.name)`), for code that works on the store."""
+    return ox.NamedNode(str(iri))
+
+
+OX_TYPE = ox_term(RDF.type)  # rdf:type, the predicate every store query and quad filter meets
+
+__all__ = ["SCHEMA", "SCHEMA_HTTP", "FOAF", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS", "VOID", "SH", "KG", "KGSH",
+           "SD", "NAMESPACES", "KG_TERMS", "OX_TYPE", "ox_term"]
 
 # arXiv categories the profile meets, by full code: the names arXiv gives them.
 ARXIV_CATEGORIES = {

@@ -82,10 +82,10 @@ Q_OWNED_STATEMENTS = f"""
 SELECT ?r ?n ?np ?no WHERE {{ ?r ?link ?n . FILTER {_OWNED} ?n ?np ?no }}"""
 Q_NAMES = f"SELECT ?l ?label WHERE {{ VALUES ?l {{ %s }} ?l <{NAME}> ?label }}"
 
-Q_SOURCES = """
-SELECT ?g ?file WHERE {
-  GRAPH ?prov { ?g a <http://www.w3.org/ns/prov#Entity> ; <https://schema.org/name> ?file }
-}"""
+Q_SOURCES = f"""
+SELECT ?g ?file WHERE {{
+  GRAPH ?prov {{ ?g a <{PROV.Entity}> ; <{SCHEMA.name}> ?file }}
+}}"""
 
 # Labels a person reads instead of property IRIs; anything else is its local name, split into words.
 LABELS = {

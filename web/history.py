@@ -12,12 +12,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
+from kg.vocab import FOAF, RDF, SCHEMA
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SCHEMA = "https://schema.org/"
+RDF_TYPE = str(RDF.type)
 ROLE_RELS = {SCHEMA + "worksFor": "work", SCHEMA + "alumniOf": "education", SCHEMA + "memberOf": "membership"}
 SKIP_PREDICATES = {SCHEMA + "position", SCHEMA + "about"}
-NAME_PREDICATES = {SCHEMA + "name", SCHEMA + "alternateName", "http://xmlns.com/foaf/0.1/name"}
+NAME_PREDICATES = {SCHEMA + "name", SCHEMA + "alternateName", str(FOAF.name)}
 GROUPS = ("role", "section", "mention", "profile", "entity")
 
 

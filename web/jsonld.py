@@ -15,15 +15,14 @@ from typing import Any, Collection, Iterable
 
 from markupsafe import Markup
 
+from kg import iris
 from kg.vocab import FOAF, SCHEMA
 from web.describe import ResourceView, Value
 
 S, F = str(SCHEMA), str(FOAF)
 CONTEXT = "https://schema.org"
-# The schema.org type search engines expect for each kind of linked resource.
-KIND_TYPES = {"person": "Person", "organization": "Organization", "paper": "ScholarlyArticle",
-              "project": "Project", "initiative": "Organization", "event": "Event", "topic": "DefinedTerm",
-              "place": "Place", "role": "Role"}
+# The schema.org type search engines expect for each kind of linked resource (the KINDS table says).
+KIND_TYPES = {kind.name: kind.schema_type for kind in iris.KINDS.values()}
 GENERIC_TYPES = {"Thing", "CreativeWork", "Role"}  # dropped when a more specific type is present
 # schema.org subtypes of Organization the graph uses (kg.build.graph): with one of them, "Organization" goes.
 ORGANIZATION_SUBTYPES = {"CollegeOrUniversity", "EducationalOrganization", "ResearchOrganization", "NGO",

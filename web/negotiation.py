@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 from flask import Response, make_response, render_template, request
 
 from kg.formats import RDF_FORMATS, RESULT_FORMATS, Format
+from kg.vocab import RDF
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def error_as(offer: Offer, status: int, title: str, detail: str) -> Response:
         comment = message.replace("--", "- -")
         body = ('<?xml version="1.0" encoding="utf-8"?>\n'
                 f"<!-- {_xml_escape(comment)} -->\n"
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+                f'<rdf:RDF xmlns:rdf="{RDF}"/>\n')
     else:  # Turtle, N-Triples, CSV, plain text: a comment line (an empty graph where the format has comments)
         body = "# " + message.replace("\n", " ") + "\n"
     response = make_response(body, status)

@@ -24,6 +24,7 @@ from flask import Blueprint, make_response, redirect, render_template, request
 from kg import iris
 from kg.errors import BadParameter, ResourceNotFound
 from kg.formats import PREFIXES, serialize_triples
+from kg.store.embedded import LEDGER
 from kg.store.queries import load_queries, run
 from web import jsonld
 from web.prose import latex_to_html
@@ -95,7 +96,7 @@ def resource_rdf(iri: str, offer: Offer) -> bytes:
 def redirects() -> dict[str, str]:
     """Old IRI -> current IRI, from the build's IRI ledger."""
     def load() -> dict[str, str]:
-        raw = app_store().attachment("ledger.json")
+        raw = app_store().attachment(LEDGER)
         return dict(json.loads(raw).get("redirects", {})) if raw else {}
     return cached("redirects", load)
 

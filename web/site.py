@@ -16,7 +16,7 @@ from kg.errors import ResourceNotFound
 from kg.exports.graph import export_bytes
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
 from kg.store.queries import owner_of
-from kg.vocab import DCTERMS, FOAF, VOID
+from kg.vocab import DCTERMS, FOAF, KG, OX_TYPE, PROV, SCHEMA, VOID, XSD
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.describe import resource_iris
 from web.resources import list_path
@@ -30,7 +30,6 @@ EXPORTS: dict[str, Offer] = {o.suffix: o for o in (format_offer(BY_NAME[name]) f
                                                      ("jsonld", "ttl", "nt", "nq", "trig", "rdfxml"))}
 TEXT = Offer("text", "text/plain", "txt")
 XML = Offer("sitemap", "application/xml", "xml")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @bp.get("/export.<suffix>")
@@ -152,7 +151,7 @@ def void_triples() -> list[ox.Triple]:
     """void:Dataset with its size, class and property partitions, SPARQL endpoint and dumps."""
     base, store = app_base(), app_store()
     v, dc, n = str(VOID), str(DCTERMS), ox.NamedNode
-    a = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    a = OX_TYPE
     description, dataset = n(base + "void"), n(base + "void#dataset")
 
     def integer(value: int) -> ox.Literal:
@@ -181,9 +180,8 @@ def void_triples() -> list[ox.Triple]:
         out.append(ox.Triple(dataset, n(v + "exampleResource"), owner))
     for suffix in EXPORTS:
         out.append(ox.Triple(dataset, n(v + "dataDump"), n(f"{base}export.{suffix}")))
-    for vocabulary in ("https://schema.org/", "http://xmlns.com/foaf/0.1/", "https://w3id.org/scholarly-kg/ns#",
-                       "http://www.w3.org/ns/prov#"):
-        out.append(ox.Triple(dataset, n(v + "vocabulary"), n(vocabulary)))
+    for vocabulary in (SCHEMA, FOAF, KG, PROV):
+        out.append(ox.Triple(dataset, n(v + "vocabulary"), n(str(vocabulary))))
     for name in ("Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
         out.append(ox.Triple(dataset, n(v + "feature"), n("http://www.w3.org/ns/formats/" + name)))
     for i, (cls, count) in enumerate(sorted(classes.items()), 1):

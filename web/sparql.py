@@ -36,7 +36,7 @@ from kg.errors import BadParameter, QueryError
 from kg.formats import PREFIXES, serialize_triples
 from kg.store.queries import load_queries
 from kg.store.embedded import GraphStore
-from kg.vocab import SD, VOID
+from kg.vocab import DCTERMS, RDF, SCHEMA, SD, VOID, XSD
 from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.render import RenderCache, Rendered
 from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish, not_acceptable
@@ -61,7 +61,7 @@ W3C_FORMATS = {
 FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt",
                 "rdf+xml": "rdfxml", "rdf": "rdfxml", "srj": "json", "srx": "xml", "table": "html"}
 GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld"}
-DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
+DEFAULT_QUERY = f"PREFIX schema: <{SCHEMA}>\n" + """
 
 SELECT ?paper ?title ?date
 WHERE {
@@ -495,7 +495,7 @@ def graph_sizes(store: GraphStore) -> tuple[int, dict[str, int]]:
 def service_description(updates: bool) -> list[ox.Triple]:
     """SPARQL 1.1 Service Description of this endpoint: languages, formats, features, the dataset."""
     base, store = app_base(), app_store()
-    sd, void, rdf = str(SD), str(VOID), "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    sd, void, rdf = str(SD), str(VOID), str(RDF)
     n = ox.NamedNode
     service, endpoint = n(base + "sparql#service"), n(base + "sparql")
     dataset, default = n(base + "sparql#dataset"), n(base + "sparql#default-graph")
@@ -506,7 +506,7 @@ def service_description(updates: bool) -> list[ox.Triple]:
         ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Query")),
         ox.Triple(service, n(sd + "feature"), n(sd + "UnionDefaultGraph")),
         ox.Triple(service, n(sd + "defaultDataset"), dataset),
-        ox.Triple(service, n("http://purl.org/dc/terms/title"), ox.Literal("scholarly-kg SPARQL endpoint")),
+        ox.Triple(service, n(DCTERMS.title), ox.Literal("scholarly-kg SPARQL endpoint")),
         ox.Triple(dataset, a, n(sd + "Dataset")),
         ox.Triple(dataset, n(sd + "defaultGraph"), default),
         ox.Triple(default, a, n(sd + "Graph")),
@@ -528,7 +528,7 @@ def service_description(updates: bool) -> list[ox.Triple]:
     return out
 
 
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_INTEGER = str(XSD.integer)
 
 
 def editor_context(query: str, table: Table | None) -> dict:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from kg.formats import RDF_FORMATS
 from kg.iris import parse
+from kg.store.embedded import REPORT
 from kg.store.queries import load_queries, run
 from web import history as hist
 from web import i18n, jsonld, pictures, prose
@@ -696,7 +697,7 @@ class QualityView:
 
 def quality_view(lang: str) -> QualityView:
     del lang
-    raw = app_store().attachment("report.json")
+    raw = app_store().attachment(REPORT)
     report: dict = {}
     if raw:
         try:

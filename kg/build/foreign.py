@@ -25,17 +25,14 @@ import pyoxigraph as ox
 
 from kg.build.provenance import PROVENANCE_GRAPH
 from kg.settings import PROJECT_ROOT
+from kg.vocab import KG, OX_TYPE, PROV, SCHEMA, XSD
 
 BUILD_QUERIES = PROJECT_ROOT / "queries" / "build"
 RDF_INFERRED_GRAPH = "graph/inferred/rdf"  # appended to the base IRI
 # The rules in the order they run: each sees what the ones before it made.
 RULES = ("schema-https", "foaf-to-schema", "authors-role", "authors-list", "authors-seq", "authors-unordered",
          "positions-direct", "schema-to-foaf")
-KG = "https://w3id.org/scholarly-kg/ns#"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = OX_TYPE
 
 
 @dataclass(frozen=True)

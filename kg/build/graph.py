@@ -25,7 +25,6 @@ from kg.build.provenance import PROVENANCE_GRAPH
 from kg.build.resolve import PERSON, Resolver, fold
 from kg.vocab import ARXIV_CATEGORIES, KG, RDF, SCHEMA, XSD
 
-AUTHORITY = {"entities": 0, "alfolio": 1, "resume": 1, "homepage": 2, "bibtex": 3, "listing": 4, "rdf": 5}
 ROLE_LINK = {"work": SCHEMA.worksFor, "education": SCHEMA.alumniOf, "membership": SCHEMA.memberOf,
              "award": SCHEMA.memberOf}
 ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
@@ -33,16 +32,7 @@ ROLE_CLASS = {"work": SCHEMA.EmployeeRole, "education": SCHEMA.OrganizationRole,
 ORG_CLASS = {"university": SCHEMA.CollegeOrUniversity, "college": SCHEMA.CollegeOrUniversity,
              "research-institute": SCHEMA.ResearchOrganization, "institute": SCHEMA.ResearchOrganization,
              "lab": SCHEMA.ResearchOrganization, "company": SCHEMA.Corporation}
-KIND_CLASSES = {
-    "person": [SCHEMA.Person],
-    "organization": [SCHEMA.Organization],
-    "project": [SCHEMA.Project],
-    "initiative": [iris.KINDS["initiative"].rdf_type],
-    "event": [SCHEMA.Event],
-    "place": [SCHEMA.Place],
-    "topic": [SCHEMA.DefinedTerm],
-    "thing": [SCHEMA.Thing],
-}
+KIND_CLASSES = {kind.name: [kind.rdf_type] for kind in iris.KINDS.values()}  # else schema:Thing
 IDENTIFIER_IRIS = {"doi": "https://doi.org/", "arxiv": "https://arxiv.org/abs/", "orcid": "https://orcid.org/",
                    "ror": "https://ror.org/", "wikidata": "http://www.wikidata.org/entity/"}
 URL_FIELDS = ("url", "repository", "same_as", "pdf", "code_url")  # record fields that become IRIs
@@ -125,6 +115,11 @@ class _Builder:
         doc = self.docs.get(origin.path)
         return doc.importer if doc else "rdf"
 
+    def authority(self, origin: Origin) -> int:
+        """The rank of the origin's document when sources disagree (0 first); unranked documents come last."""
+        doc = self.docs.get(origin.path)
+        return doc.authority if doc is not None and doc.authority is not None else 9
+
     def graph(self, origin: Origin, private: bool = False) -> Graph:
         """The named graph of a source document, or its private twin (kept out of every public route)."""
         return self.ds.graph(iris.private_iri(self.base, origin.path) if private
@@ -164,7 +159,7 @@ class _Builder:
     # -- resolution ----------------------------------------------------------------------------------------
 
     def ordered(self) -> list[Record]:
-        return sorted(self.records, key=lambda r: AUTHORITY.get(self.importer(r.origin), 9)
+        return sorted(self.records, key=lambda r: self.authority(r.origin)
                       if hasattr(r, "origin") else -1)
 
     def resolve(self) -> None:
@@ -433,7 +428,7 @@ class _Builder:
         for p in self.records:
             if isinstance(p, Paper):
                 cid = self.paper_of[id(p)]
-                rank = (not p.truncated, len(p.authors), -AUTHORITY.get(self.importer(p.origin), 9))
+                rank = (not p.truncated, len(p.authors), -self.authority(p.origin))
                 if cid not in best or rank > best[cid][0]:
                     best[cid] = (rank, p.origin)
         return {cid: origin for cid, (_, origin) in best.items()}

@@ -28,13 +28,12 @@ from kg.settings import Settings
 from kg.sources import read_content
 from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
-from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, PRIVATE, PRIVATE_LEDGER, BuildMeta, add_merged_default_graph,
+from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, GRAPH, LEDGER, META, PRIVATE, PRIVATE_LEDGER, REPORT,
+                      BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
                       release_freed_memory, write_disk_store)
 from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
-LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
-REPORT = "report.json"
 # From this many bytes of RDF files the build's work store is on disk (bulk loader) instead of in memory: about
 # 1.1 million N-Triples. Below it rules, checks and the dump run in memory (bench/generate.py's 1M: peak 1.4 GiB,
 # the bulk loader writing the server's on-disk store); above it memory stays bounded at any size.
@@ -106,7 +105,7 @@ def is_stale(settings: Settings) -> bool:
     build = current_build(settings.store)
     if build is None:
         return True
-    meta = BuildMeta.read(build / "meta.json")
+    meta = BuildMeta.read(build / META)
     return (meta.base != settings.base or meta.stats.get("content_hash") != content_hash(settings.content_dir)
             or meta.stats.get("owner_setting") != settings.owner)
 
@@ -167,11 +166,11 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
                            work, inner, private_graphs)
     shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
-    work.dump(str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    work.dump(str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in work.named_graphs())
-    served = count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS
+    served = count_lines(tmp / GRAPH) >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
-        add_merged_default_graph(work, tmp / "graph.nq")
+        add_merged_default_graph(work, tmp / GRAPH)
         del work
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
@@ -180,7 +179,7 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         index = text_index_from_store(work, union=True)
         del work
         release_freed_memory()
-        write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
+        write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
     else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work

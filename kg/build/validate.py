@@ -26,7 +26,7 @@ from rdflib.term import Node
 
 from kg.errors import KGError
 from kg.settings import PROJECT_ROOT
-from kg.vocab import KG, OWL, PROV, SCHEMA, XSD
+from kg.vocab import FOAF, KG, KGSH, OWL, PROV, SCHEMA, SCHEMA_HTTP, XSD
 
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 KG_ONTOLOGY = ONTOLOGY_DIR / "kg.ttl"
@@ -37,12 +37,12 @@ RDF_INFERRED = "graph/inferred/rdf"  # appended to the base IRI: what the build 
 MAX_ROWS_PER_CHECK = 50
 SCHEMA_VOCAB = ONTOLOGY_DIR / "schemaorg-current-https.ttl"
 
-SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/")
+SCHEMA_PREFIXES = (str(SCHEMA), str(SCHEMA_HTTP))
 OWL_UNCHECKED = "OWL consistency not checked"  # how every message saying the reasoner did not run begins
 JAVA_MISSING = f"{OWL_UNCHECKED}: Java is not installed (apt-get install default-jre-headless)"
 LINE_FRAGMENT = re.compile(r"#line=(\d+)")
 MAX_SOURCES = 3
-GRAPH_ANCHOR = URIRef("https://w3id.org/scholarly-kg/shapes#Graph")  # focus of graph-wide checks; culprit in sh:value
+GRAPH_ANCHOR = KGSH.Graph  # focus of graph-wide checks; culprit in sh:value
 
 AXIOM_PREDICATES = frozenset({
     RDF.type, RDF.first, RDF.rest, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
@@ -551,7 +551,7 @@ def _closure(start: Iterable[Node], supers: dict[Node, set[Node]]) -> set[Node]:
 
 
 def _curie(iri: str) -> str:
-    for prefix, ns in (("schema", str(SCHEMA)), ("kg", str(KG)), ("foaf", "http://xmlns.com/foaf/0.1/"),
+    for prefix, ns in (("schema", str(SCHEMA)), ("kg", str(KG)), ("foaf", str(FOAF)),
                        ("xsd", str(XSD))):
         if str(iri).startswith(ns):
             return f"{prefix}:{str(iri)[len(ns):]}"

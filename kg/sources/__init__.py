@@ -7,6 +7,11 @@ the line and the problem for bad input, and returns a Warning_ record for odd in
 A folder importer reads a whole folder as one set of sources (an al-folio site): it exposes `NAME`,
 `matches_folder(folder: Path) -> bool` and `read_folder(folder: Path, rel: str) -> list[Record]`. The files of a
 folder it takes are offered to no file importer.
+
+Every importer also declares `AUTHORITY`, its rank when sources disagree (0 first): what the owner curates as
+structured data outranks what is read from prose, which outranks bibliographies, scraped listings and foreign RDF.
+Shared readers live in kg.sources.readers (and bios in kg.sources.bio, BibTeX in kg.sources.bibtexfile, JSON Resume
+in kg.sources.jsonresume); no importer imports another importer.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import SourceError
-from kg.records import Record
+from kg.records import Record, SourceDocument
 
 
 def importers() -> list:
@@ -29,6 +34,21 @@ def folder_importers() -> list:
     from kg.sources import academicpages, alfolio, hugoblox
 
     return [academicpages, hugoblox, alfolio]
+
+
+def authority() -> dict[str, int]:
+    """Each importer's NAME -> its AUTHORITY."""
+    return {mod.NAME: mod.AUTHORITY for mod in [*importers(), *folder_importers()]}
+
+
+def _ranked(records: list[Record]) -> list[Record]:
+    """The records, each SourceDocument stamped with the AUTHORITY of the importer it names (the builder ranks
+    sources by it)."""
+    ranks = authority()
+    for record in records:
+        if isinstance(record, SourceDocument):
+            record.authority = ranks.get(record.importer)
+    return records
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -64,4 +84,4 @@ def read_content(content_dir: Path) -> list[Record]:
             if mod.matches(path):
                 records.extend(mod.read(path, rel))
                 break
-    return records
+    return _ranked(records)

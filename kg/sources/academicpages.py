@@ -33,20 +33,17 @@ repaired with a warning `file:line: what was done`; only an unreadable `_config.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import re
-import unicodedata
 from pathlib import Path
-
-import yaml
 
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources import homepage
-from kg.sources.text import load_yaml, read_text
+from kg.sources import bio
+from kg.sources.readers import MONTHS, fold, front_matter, parse_config, partial_date, plain
+from kg.sources.text import read_text
 
 NAME = "academicpages"
+AUTHORITY = 1  # owner-curated structured data (an academicpages site's config and front matter)
 YAML_TYPE = "application/yaml"
 MARKDOWN_TYPE = "text/markdown"
 COLLECTIONS = ("_publications", "_talks", "_teaching", "_portfolio")
@@ -103,8 +100,6 @@ _ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?)\s*:\s*(?P<names>.+)
 _UNDERLINE = re.compile(r"^(?:=+|-+)\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)[*+-]\s+(?P<text>.+?)\s*$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                       "dec"), 1)}
 
 
 def matches_folder(folder: Path) -> bool:
@@ -119,22 +114,6 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 
 
 # ---------------------------------------------------------------- helpers shared with the Hugo Blox importer
-
-
-def fold(text: str) -> str:
-    """Accent-folded, lower-case words of text, single-spaced (for comparing names and spotting placeholders)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-def plain(value: object) -> str | None:
-    """Plain text from a front matter value: HTML entities decoded, tags and a byte-order mark dropped."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value).replace("\ufeff", "")
-    for _ in range(2):  # "&amp;apos;" is written escaped twice in some generated files
-        text = html.unescape(text)
-    return " ".join(_TAG.sub("", text).split()) or None
 
 
 def _given_and_surname(name: str) -> tuple[list[str], str]:
@@ -167,24 +146,6 @@ def owner_name(name: str) -> str:
     while len(words) > 2 and words[0].rstrip(".").lower() in HONORIFICS:
         words = words[1:]
     return " ".join(words)
-
-
-def partial_date(value: object) -> PartialDate | None:
-    """A PartialDate from a front matter date (a YAML date or datetime, or ISO text at any precision); None if not."""
-    if isinstance(value, dt.datetime):
-        return PartialDate(value.year, value.month, value.day)
-    if isinstance(value, dt.date):
-        return PartialDate(value.year, value.month, value.day)
-    text = str(value or "").strip()
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
-    if not m:
-        return None
-    try:
-        date = PartialDate(*(int(g) for g in m.groups() if g))
-        date.first_day()
-        return date
-    except ValueError:
-        return None
 
 
 def split_authors(text: str) -> tuple[list[str], bool]:
@@ -250,17 +211,6 @@ def _find_folded(text: str, title: str) -> int | None:
     return keep[at][0] if at >= 0 else None
 
 
-def front_matter(text: str, rel: str) -> tuple[dict, str, dict[str, int]]:
-    """The homepage importer's split of YAML front matter (CRLF line ends read as LF)."""
-    return homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
-
-
-def home_page(text: str, rel: str, filename: str) -> list[Record]:
-    """The homepage importer's records of a home page, less the links it could not type (kept as mentions only:
-    the graph has no kind for an untyped thing)."""
-    return homepage.parse(text, rel, filename)
-
-
 def is_demo_title(title: str) -> bool:
     """Whether a title is one of the template's demo entries."""
     return bool(DEMO_TITLES.match(fold(title)))
@@ -323,14 +273,7 @@ class _Site:
         path = self.folder / "_config.yml"
         rel = self.rel(path)
         text = read_text(path, rel)
-        try:
-            config = load_yaml(text)
-        except (ValueError, TypeError) as exc:
-            raise SourceError(rel, 1, f"bad YAML: {exc}") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise SourceError(rel, mark.line + 1 if mark else None,
-                              f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
+        config = parse_config(text, path.suffix, rel)
         if not isinstance(config, dict):
             raise SourceError(rel, 1, "expected a mapping of settings")
         lines = _key_lines(text)
@@ -395,7 +338,7 @@ class _Site:
                 break
         home = home or next((p for p in pages if p.name == "about.md"), None)
         if home is not None:
-            self.records.extend(home_page(read_text(home, self.rel(home)), self.rel(home), home.name))
+            self.records.extend(bio.parse(read_text(home, self.rel(home)), self.rel(home), home.name))
 
     # -- publications ---------------------------------------------------------------------------------------
 
@@ -604,14 +547,14 @@ class _Site:
         if when:  # the template's own form: "Summer 2015: Research Assistant", the organization nested below
             year = int(when["year"])
             return Role(category=section, role_name=when["role"], organization="", origin=Origin(rel, line),
-                        start=PartialDate(year, _MONTHS.get((when["month"] or "")[:3].lower())))
+                        start=PartialDate(year, MONTHS.get((when["month"] or "")[:3].lower())))
         parts = [p.strip() for p in text.split(",") if p.strip()]
         dates = _YEAR_RANGE.match(parts[-1]) if len(parts) >= 3 else None
         if dates is None:
             self.warn(f"CV item {text[:60]!r} is not 'Role, Organization, Years': left out", rel, line)
             return None
-        start = PartialDate(int(dates["y1"]), _MONTHS.get((dates["m1"] or "")[:3].lower()))
-        end = (PartialDate(int(dates["y2"]), _MONTHS.get((dates["m2"] or "")[:3].lower())) if dates["y2"] else None)
+        start = PartialDate(int(dates["y1"]), MONTHS.get((dates["m1"] or "")[:3].lower()))
+        end = (PartialDate(int(dates["y2"]), MONTHS.get((dates["m2"] or "")[:3].lower())) if dates["y2"] else None)
         if section == "education" and not dates["y2"] and not dates["open"]:
             start, end = None, start  # "Ph.D in Geology, Texas A&M University, 2017": the year it was completed
         return Role(category=section, role_name=parts[0], organization=parts[1], origin=Origin(rel, line),

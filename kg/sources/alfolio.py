@@ -52,24 +52,21 @@ Everything else (layouts, blog posts, assets) belongs to the theme or the blog a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kg.errors import SourceError
 from kg.iris import ascii_fold, repair_url
-from kg.records import (Alias, Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument,
-                        Warning_)
-from kg.sources import bibtex, homepage, resume
-from kg.sources.resume import _Arr, _Obj
+from kg.records import Alias, Author, Entity, Origin, Owner, Paper, Record, SourceDocument, Warning_
+from kg.sources import bibtexfile, bio, jsonresume
+from kg.sources.alfolio_cv import TAG, YAML_TYPE, ListCV, RenderCV, yaml_text
+from kg.sources.alfolio_template import TEMPLATE, TEMPLATE_ENTRIES, TEMPLATE_FILES, file_fingerprint
+from kg.sources.readers import Obj, compose_yaml, front_matter, located, split_front_matter
 from kg.sources.text import read_text
 
 NAME = "alfolio"
-YAML_TYPE = "application/yaml"
+AUTHORITY = 1  # owner-curated structured data (an al-folio site's config, CV and bibliography)
 
 SOCIAL_URLS: dict[str, str] = {  # socials key -> profile URL template
     "scholar_userid": "https://scholar.google.com/citations?user={}",
@@ -92,63 +89,10 @@ SOCIAL_URLS: dict[str, str] = {  # socials key -> profile URL template
     "work_url": "{}",
 }
 SOCIAL_IDENTIFIERS = {"orcid_id": "orcid", "wikidata_id": "wikidata"}
-RENDERCV_NETWORKS: dict[str, str] = {  # RenderCV social network -> profile URL template
-    "linkedin": "https://www.linkedin.com/in/{}", "github": "https://github.com/{}",
-    "gitlab": "https://gitlab.com/{}", "x": "https://x.com/{}", "twitter": "https://twitter.com/{}",
-    "researchgate": "https://www.researchgate.net/profile/{}",
-    "google scholar": "https://scholar.google.com/citations?user={}", "youtube": "https://www.youtube.com/@{}",
-    "stackoverflow": "https://stackoverflow.com/users/{}", "imdb": "https://www.imdb.com/name/{}",
-}
-# Words in a CV section's title -> the JSON Resume section its items go to (first match wins).
-SECTION_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("basics", re.compile(r"\b(?:general|personal|contact)\b", re.I)),
-    ("education", re.compile(r"\beducation\b", re.I)),
-    ("awards", re.compile(r"\b(?:awards?|honou?rs?|prizes?|scholarships?|fellowships?|grants?|distinctions?)\b",
-                          re.I)),
-    ("projects", re.compile(r"\bprojects?\b", re.I)),
-    ("volunteer", re.compile(r"\b(?:service|volunteer\w*|outreach|committees?)\b", re.I)),
-    ("work", re.compile(r"\b(?:experience|employment|work|positions?|appointments?|career|professional)\b", re.I)),
-    ("interests", re.compile(r"\binterests?\b", re.I)),
-]
-_PRESENT = re.compile(r"^(?:present|now|today|current|ongoing)$", re.I)
-_RANGE = re.compile(r"\s*(?:-|–|—|\bto\b|\buntil\b)\s*", re.I)
-_MONTH_YEAR = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:-(?P<mm>\d{2})(?:-(?P<dd>\d{2}))?)?$")
-_ANCHOR = re.compile(r"<a\s[^>]*href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
-_ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?|advised by|supervised by)\s*:?\s*(?P<names>.+)$", re.I)
-_HONORIFIC = re.compile(r"^(?:Prof\.?|Professor|Dr\.?)\s+")
-_AWARDER = re.compile(r"^(?P<title>.+?)\s*\((?P<awarder>[^()]+)\)\s*$|^(?P<title2>.+),\s*(?P<awarder2>[^,]+)$")
-_AWARDER_WORDS = re.compile(
-    r"\b(?:society|university|universit[éeà]|institute|institut|foundation|association|academy|council|"
-    r"conference|symposium|workshop|agency|ministry|royal|national|federation|union|college|school|trust|fund)\b",
-    re.IGNORECASE)
 _LIQUID_OR_HTML = re.compile(r"^\s*(?:\{[{%]|<)")
 _TRUE = {"true", "yes", "1"}
 _BIBLIOGRAPHY_TAG = re.compile(r"\{%-?\s*bibliography\b(?P<args>[^%]*)-?%\}")
 _FILE_ARG = re.compile(r"(?:--file|-f)\s+(?P<file>\{\{[^}]*\}\}|[^\s%]+)")
-TEMPLATE = json.loads((Path(__file__).with_name("alfolio_template.json")).read_text(encoding="utf-8"))
-TEMPLATE_FILES, TEMPLATE_ENTRIES = set(TEMPLATE["files"]), set(TEMPLATE["entries"])
-TEMPLATE_CV_ITEMS = set(TEMPLATE.get("cv_items", []))
-
-
-def _fingerprint(text: str) -> str:
-    """The key of a file's text in the template's fingerprints (whitespace collapsed, sha256, 24 hex)."""
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:24]
-
-
-def _plain(value: object) -> object:
-    """A located YAML value as plain data, every scalar as its text (how items are fingerprinted)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return None if value is None else " ".join(str(value).split())
-
-
-def _item_fingerprint(item: object) -> str:
-    """The key of one CV item in the template's fingerprints."""
-    text = json.dumps(_plain(item), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _fold(text: str) -> str:
@@ -170,68 +114,6 @@ def read_folder(folder: Path, rel: str = "") -> list[Record]:
 
 
 # ---------------------------------------------------------------- YAML with lines
-
-
-def _code(character: int | str) -> int:
-    """The code point PyYAML's ReaderError gives as a character or as a number."""
-    return ord(character) if isinstance(character, str) else int(character)
-
-
-def _compose(text: str, rel: str) -> yaml.Node | None:
-    """The YAML node tree of text; SourceError with the line on bad YAML."""
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
-        line = text[: exc.position].count("\n") + 1
-        raise SourceError(rel, line, f"bad YAML: {exc.reason} (character #x{_code(exc.character):04x})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(rel, mark.line + 1 if mark else 1, f"bad YAML: {' '.join(problem.split())}") from exc
-
-
-def _located(node: yaml.Node | None) -> object:
-    """A YAML node as JSON-like values that keep their lines (the resume importer's _Obj/_Arr); scalars as text."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        obj = _Obj()
-        obj.line, obj.key_lines = line, {}
-        for key, value in node.value:
-            name = str(key.value).strip()
-            obj[name], obj.key_lines[name] = _located(value), key.start_mark.line + 1
-        return obj
-    if isinstance(node, yaml.SequenceNode):
-        arr = _Arr(_located(item) for item in node.value)
-        arr.line, arr.item_lines = line, [item.start_mark.line + 1 for item in node.value]
-        return arr
-    if node.tag == "tag:yaml.org,2002:null":
-        return None
-    return str(node.value).strip()
-
-
-def _obj(line: int, **fields: object) -> _Obj:
-    """A JSON Resume item made here, at the line of the YAML it comes from."""
-    obj = _Obj({k: v for k, v in fields.items() if v not in (None, "", [])})
-    obj.line, obj.key_lines = line, {k: line for k in obj}
-    return obj
-
-
-def _arr(items: list) -> _Arr:
-    arr = _Arr(items)
-    arr.line, arr.item_lines = (items[0].line if items else 1), [getattr(i, "line", 1) for i in items]
-    return arr
-
-
-def _text(value: object) -> str | None:
-    """Plain text from a YAML scalar, with HTML tags dropped and whitespace collapsed."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(_TAG.sub("", value).split()) or None
-
-
-# ---------------------------------------------------------------- the site
 
 
 @dataclass
@@ -285,7 +167,7 @@ class _Site:
     def front_matter(self, page: Path, text: str) -> dict:
         """A page's front matter; a page whose front matter cannot be read is left out with a warning."""
         try:
-            return homepage.split_front_matter(text, self.rel(page))[0]
+            return split_front_matter(text, self.rel(page))[0]
         except SourceError as exc:
             self.records.append(Warning_(f"{exc.problem}: page not read", Origin(self.rel(page), exc.line or 1)))
             return {}
@@ -293,7 +175,7 @@ class _Site:
     def template_leftover(self, path: Path, text: str) -> bool:
         """Whether a file is the al-folio template's demo, unedited, in a site that is not the template itself;
         if so it is left out with a warning."""
-        if self.is_template or _fingerprint(text) not in TEMPLATE_FILES:
+        if self.is_template or file_fingerprint(text) not in TEMPLATE_FILES:
             return False
         self.records.append(Warning_("not read: the al-folio template's demo file, left unedited",
                                      Origin(self.rel(path), 1)))
@@ -305,8 +187,8 @@ class _Site:
         are left out with a warning. Each file maps to the years shown when every page showing it filters by
         `-q @*[year={{y}}]*` over its front matter's `years:` list (al-folio 2019-2023), else None (all)."""
         folder = self.folder / "_bibliography"
-        scholar = self.config.get("scholar") if isinstance(self.config, _Obj) else None
-        default = (_text(scholar.get("bibliography")) if isinstance(scholar, _Obj) else None) or "references"
+        scholar = self.config.get("scholar") if isinstance(self.config, Obj) else None
+        default = (yaml_text(scholar.get("bibliography")) if isinstance(scholar, Obj) else None) or "references"
         names: list[tuple[str, set[int] | None]] = []
         for page, text in texts.items():
             for tag in _BIBLIOGRAPHY_TAG.finditer(text):
@@ -345,34 +227,34 @@ class _Site:
             if not path.is_file():
                 continue
             rel = self.rel(path)
-            config = _located(_compose(read_text(path, rel), rel))
+            config = located(compose_yaml(read_text(path, rel), rel))
             if config is None:
                 continue
-            if not isinstance(config, _Obj):
+            if not isinstance(config, Obj):
                 raise SourceError(rel, 1, "expected a mapping of settings")
             owner = Owner(name="", origin=Origin(rel, 1))
             if path.name == "_config.yml":
                 self.config = config
-                names = [_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
+                names = [yaml_text(config.get(k)) for k in ("first_name", "middle_name", "last_name")]
                 owner.name = " ".join(n for n in names if n)
                 key = "first_name" if config.get("first_name") else "last_name"
-                if not owner.name and _text(config.get("name")):  # al-folio before 2020: one `name`
-                    owner.name, key = _text(config.get("name")), "name"
+                if not owner.name and yaml_text(config.get("name")):  # al-folio before 2020: one `name`
+                    owner.name, key = yaml_text(config.get("name")), "name"
                 if owner.name:
                     owner.origin = Origin(rel, config.key_lines.get(key, 1))
                     self.owner_name = self.owner_name or owner.name
                 self.is_template = owner.name in TEMPLATE["owners"]
                 self.read_name_forms(config, names)
-                url = _text(config.get("url"))
+                url = yaml_text(config.get("url"))
                 url = repair_url(url)[0] if url and not url.startswith("{{") else None
                 if url and re.match(r"^https?://", url):
-                    self.site_url = url.rstrip("/") + "/" + (_text(config.get("baseurl")) or "").strip("/")
+                    self.site_url = url.rstrip("/") + "/" + (yaml_text(config.get("baseurl")) or "").strip("/")
                     self.site_url = self.site_url.rstrip("/")
                     owner.url = self.site_url + "/"
             for key, raw in config.items():
-                value = _text(raw)
-                if isinstance(raw, _Obj) and re.match(r"^https?://", _text(raw.get("url")) or ""):
-                    owner.same_as.append(_text(raw["url"]))  # a custom social: logo, title, url
+                value = yaml_text(raw)
+                if isinstance(raw, Obj) and re.match(r"^https?://", yaml_text(raw.get("url")) or ""):
+                    owner.same_as.append(yaml_text(raw["url"]))  # a custom social: logo, title, url
                 if not value:
                     continue
                 if key in SOCIAL_IDENTIFIERS:
@@ -383,11 +265,11 @@ class _Site:
                 self.records.append(SourceDocument(path=rel, importer=NAME, media_type=YAML_TYPE))
                 self.records.append(owner)
 
-    def read_name_forms(self, config: _Obj, names: list[str | None]) -> None:
+    def read_name_forms(self, config: Obj, names: list[str | None]) -> None:
         """The owner's name forms: `scholar: last_name / first_name` (what jekyll-scholar marks as the owner in
         author lists), plus the config's own last name with its first name and initial."""
         scholar = config.get("scholar")
-        if isinstance(scholar, _Obj):
+        if isinstance(scholar, Obj):
             for key, forms in (("last_name", self.last_names), ("first_name", self.first_names)):
                 value = scholar.get(key)
                 forms.update(_fold(v) for v in (value if isinstance(value, list) else [value])
@@ -420,7 +302,7 @@ class _Site:
                      None) or next((p for p in pages if p.name == "about.md"), None) or next(
             (p for p in pages if metas[p].get("layout") == "about"), None)
         if about is not None:
-            self.records.extend(homepage.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
+            self.records.extend(bio.parse(read_text(about, self.rel(about)), self.rel(about), about.name))
 
     # -- bibliography ---------------------------------------------------------------------------------------
 
@@ -428,7 +310,7 @@ class _Site:
         """A .bib file through the BibTeX importer, with al-folio's own fields added; template demo entries, the
         years the publications page shows and the owner's name forms are handled here."""
         rel = self.rel(path)
-        records = bibtex.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
+        records = bibtexfile.parse_bibtex(read_text(path, rel), rel, extra=self.add_alfolio_fields)
         left_out = set()
         for paper in (r for r in records if isinstance(r, Paper)):
             if id(paper) in self.demo:
@@ -460,7 +342,7 @@ class _Site:
                 if note:
                     self.records.append(Warning_(f"entry {paper.bib_key!r}: {note}", paper.origin))
         paper.selected = fields.get("selected", "").strip("{} ").lower() in _TRUE
-        abbr = bibtex.decode_latex(fields.get("abbr", ""))
+        abbr = bibtexfile.decode_latex(fields.get("abbr", ""))
         if abbr and paper.venue is None and paper.entry_type not in ("phdthesis", "mastersthesis"):
             paper.venue = abbr
         for key, scheme in (("google_scholar_id", "google-scholar"), ("pmid", "pmid"), ("isbn", "isbn")):
@@ -480,8 +362,8 @@ class _Site:
         candidates = [p for p in [yml, *jsons] if p.is_file()]
         texts = {p: read_text(p, self.rel(p)) for p in candidates}
         candidates = [p for p in candidates if not self.template_leftover(p, texts[p])]
-        tree = _located(_compose(texts[yml], self.rel(yml))) if yml in candidates else None
-        rendercv = isinstance(tree, _Obj) and "cv" in tree
+        tree = located(compose_yaml(texts[yml], self.rel(yml))) if yml in candidates else None
+        rendercv = isinstance(tree, Obj) and "cv" in tree
         jsons = [p for p in jsons if p in candidates]
         loaded = self.json_resume_data()
         if cv_format == "jsonresume" and jsons:
@@ -497,7 +379,7 @@ class _Site:
         rel, unreadable = self.rel(chosen), None
         if chosen.suffix == ".json":
             try:
-                self.records.extend(resume.parse(texts[chosen], rel))
+                self.records.extend(jsonresume.parse(texts[chosen], rel))
             except SourceError as exc:
                 if yml not in candidates:
                     raise
@@ -511,16 +393,16 @@ class _Site:
         if chosen.suffix == ".json":
             return
         if rendercv:
-            self.records.extend(_RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
+            self.records.extend(RenderCV(rel, not self.is_template).read(tree["cv"], tree.key_lines["cv"]))
         else:
-            self.records.extend(_ListCV(rel, not self.is_template).read(tree))
+            self.records.extend(ListCV(rel, not self.is_template).read(tree))
 
     def json_resume_data(self) -> Path | None:
         """The JSON file `jekyll_get_json` in _config.yml loads as `site.data.resume`, when it is a local file."""
-        entries = self.config.get("jekyll_get_json") if isinstance(self.config, _Obj) else None
+        entries = self.config.get("jekyll_get_json") if isinstance(self.config, Obj) else None
         for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, _Obj) and _text(entry.get("data")) == "resume" and _text(entry.get("json")):
-                path = self.folder / _text(entry.get("json")).lstrip("/")
+            if isinstance(entry, Obj) and yaml_text(entry.get("data")) == "resume" and yaml_text(entry.get("json")):
+                path = self.folder / yaml_text(entry.get("json")).lstrip("/")
                 return path if path.is_file() else None
         return None
 
@@ -533,11 +415,11 @@ class _Site:
         if self.template_leftover(path, text):
             return
         try:
-            meta, body, lines = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+            meta, body, lines = front_matter(text, rel)
         except SourceError as exc:
             self.records.append(Warning_(f"project left out: {exc.problem}", Origin(rel, exc.line or 1)))
             return
-        name = _text(meta.get("title")) if isinstance(meta.get("title"), str) else None
+        name = yaml_text(meta.get("title")) if isinstance(meta.get("title"), str) else None
         if not name:
             self.records.append(Warning_("project left out: a project page needs a title in its front matter",
                                          Origin(rel, 1)))
@@ -552,7 +434,7 @@ class _Site:
         description = meta.get("description") if isinstance(meta.get("description"), str) else None
         self.records.append(SourceDocument(path=rel, importer=NAME, media_type="text/markdown", title=name))
         self.records.append(Entity(kind="project", name=name, origin=Origin(rel, lines.get("title", 1)), url=url,
-                                   repository=repository, description=_text(description) or _first_paragraph(body),
+                                   repository=repository, description=yaml_text(description) or _first_paragraph(body),
                                    members=[self.owner_name] if self.owner_name else []))
 
     def read_news(self, path: Path) -> None:
@@ -561,13 +443,13 @@ class _Site:
         if self.template_leftover(path, text):
             return
         try:
-            meta, body, _ = homepage.split_front_matter(text.replace("\r\n", "\n"), rel)
+            meta, body, _ = front_matter(text, rel)
         except SourceError as exc:
             self.records.append(Warning_(f"news item left out: {exc.problem}", Origin(rel, exc.line or 1)))
             return
         when = meta.get("date")
         when = when.date().isoformat() if isinstance(when, dt.datetime) else str(when or "undated")[:10]
-        about = _text(meta.get("title")) or _first_paragraph(body) or ""
+        about = yaml_text(meta.get("title")) or _first_paragraph(body) or ""
         self.records.append(Warning_(f"news item of {when} left out (the graph has no model for news): "
                                      f"{about[:60]}", Origin(rel, 1)))
 
@@ -579,319 +461,13 @@ def _abbreviates(words: list[str], full: list[str]) -> bool:
             all(w == f or (len(w) == 1 and f.startswith(w)) for w, f in zip(words[:-1], full[:-1])))
 
 
-def _split_awarder(text: str) -> tuple[str, str | None]:
-    """("Dorothy Hodgkin Fellowship", "The Royal Society") from "... (The Royal Society)"; a trailing ", X" is the
-    awarder only when X reads as an institution ("Early Career Award, Society for Computational Ecology")."""
-    m = _AWARDER.match(text)
-    if m and m["awarder"]:
-        return m["title"].strip(), m["awarder"].strip()
-    if m and m["awarder2"] and _AWARDER_WORDS.search(m["awarder2"]):
-        return m["title2"].strip(), m["awarder2"].strip()
-    return text, None
-
-
 def _first_paragraph(body: str) -> str | None:
     """The first paragraph of Markdown prose (not Liquid or HTML), as plain text."""
     for block in re.split(r"\n\s*\n", body.strip()):
         if block.strip() and not _LIQUID_OR_HTML.match(block):
             text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)  # links: keep their text
-            return " ".join(_TAG.sub("", text).replace("*", "").replace("_", " ").split()) or None
+            return " ".join(TAG.sub("", text).replace("*", "").replace("_", " ").split()) or None
     return None
 
 
 # ---------------------------------------------------------------- CV forms -> JSON Resume
-
-
-def _iso(date: PartialDate | None) -> str | None:
-    return date.iso() if date else None
-
-
-class _CV:
-    """What both YAML CV forms share: building a JSON Resume document and reading it with the resume importer."""
-
-    def __init__(self, rel: str, skip_demo: bool = True):
-        self.rel, self.skip_demo = rel, skip_demo
-        self.doc: dict[str, list] = {}
-        self.basics: _Obj | None = None
-        self.locations: dict[int, str] = {}
-        self.warnings: list[Warning_] = []
-
-    def is_demo(self, item: object, line: int) -> bool:
-        """Whether a CV item is the al-folio template's demo item, unedited (left out with a warning)."""
-        if not self.skip_demo or _item_fingerprint(item) not in TEMPLATE_CV_ITEMS:
-            return False
-        self.warnings.append(Warning_("CV item left out: the al-folio template's demo item, unedited",
-                                      Origin(self.rel, line)))
-        return True
-
-    def add(self, section: str, item: _Obj, location: str | None = None) -> None:
-        self.doc.setdefault(section, []).append(item)
-        if location:
-            self.locations[item.line] = location
-
-    def records(self) -> list[Record]:
-        doc = _Obj({k: _arr(v) for k, v in self.doc.items()})
-        if self.basics is not None:
-            doc["basics"] = self.basics
-        doc.line, doc.key_lines = 1, {k: 1 for k in doc}
-        records = resume._Reader(self.rel).read(doc)
-        records[0] = SourceDocument(path=self.rel, importer=resume.NAME, media_type=YAML_TYPE)
-        for r in records:
-            if isinstance(r, Role) and r.origin.line in self.locations and r.category != "award":
-                r.location = self.locations[r.origin.line]
-        return records + self.warnings
-
-    def date(self, text: str | None, line: int) -> PartialDate | None:
-        """One date, or None with a warning when it cannot be read (the item is kept without it)."""
-        try:
-            return self.strict_date(text, line)
-        except SourceError as exc:
-            self.warnings.append(Warning_(f"{exc.problem}: the item is kept without this date", Origin(self.rel,
-                                                                                                        line)))
-            return None
-
-    def strict_date(self, text: str | None, line: int) -> PartialDate | None:
-        """One date: "2019", "2019-06", "Jun 2019", "June 2019"; None for "present"."""
-        text = (text or "").strip()
-        if not text or _PRESENT.match(text):
-            return None
-        m = _MONTH_YEAR.match(text)
-        month = None
-        if m and m.group("month"):
-            month = bibtex.parse_month(m.group("month"))
-            if month is None:
-                raise SourceError(self.rel, line, f"unreadable month in {text!r}")
-        if m is None:
-            raise SourceError(self.rel, line, f"unreadable date {text!r} (expected a year, YYYY-MM or 'Mon YYYY')")
-        try:
-            date = PartialDate(int(m.group("year")), month or (int(m.group("mm")) if m.group("mm") else None),
-                               int(m.group("dd")) if m.group("dd") else None)
-            date.first_day()
-        except ValueError:
-            raise SourceError(self.rel, line, f"unreadable date {text!r}") from None
-        return date
-
-    def span(self, text: str | None, line: int) -> tuple[PartialDate | None, PartialDate | None, bool]:
-        """(start, end, is a range) of a year field: "2016 - 2020", "2020-2023", "2023 - present", "2016"."""
-        text = (text or "").strip()
-        if not text:
-            return None, None, False
-        iso = re.match(r"^\d{4}(?:-\d{2}){0,2}$", text)
-        parts = [text] if iso else [p for p in _RANGE.split(text, maxsplit=1)]
-        if len(parts) == 1:
-            return self.date(parts[0], line), None, False
-        start, end = self.date(parts[0], line), self.date(parts[1], line)
-        return start, end, start is not None or end is not None
-
-
-class _ListCV(_CV):
-    """al-folio's older `_data/cv.yml`: a list of sections, each with a title, a type and contents."""
-
-    def read(self, tree: object) -> list[Record]:
-        if tree is None:
-            return self.records()
-        if not isinstance(tree, _Arr):
-            raise SourceError(self.rel, 1, "cv.yml is a list of sections (title, type, contents)")
-        for section, line in zip(tree, tree.item_lines):
-            if not isinstance(section, _Obj):
-                raise SourceError(self.rel, line, "a CV section must be a mapping (title, type, contents)")
-            self.section(section)
-        return self.records()
-
-    def section(self, section: _Obj) -> None:
-        title = _text(section.get("title")) or ""
-        contents = section.get("contents")
-        if contents is None:
-            return
-        if not isinstance(contents, _Arr):
-            raise SourceError(self.rel, section.key_lines["contents"], f"contents of {title!r} must be a list")
-        target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
-        if target == "interests" and re.search(r"\bother\b", title, re.I):
-            target = None  # hobbies
-        if target is None:
-            self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel,
-                                                                                                  section.line)))
-            return
-        for item, line in zip(contents, contents.item_lines):
-            if isinstance(item, _Obj) and self.is_demo(item, line):
-                continue
-            if target == "interests" and isinstance(item, str):
-                self.add("interests", _obj(line, name=_text(item)))
-                continue
-            if not isinstance(item, _Obj):
-                raise SourceError(self.rel, line, f"an item of {title!r} must be a mapping")
-            getattr(self, "on_" + target)(item)
-
-    def on_basics(self, item: _Obj) -> None:
-        if (_text(item.get("name")) or "").lower() == "full name" and _text(item.get("value")):
-            self.basics = _obj(item.line, name=_text(item.get("value")))
-
-    def _institution(self, item: _Obj) -> tuple[str, str | None]:
-        """(organization, location) from "Halden Technical University, Halden, Norway"; ("", None) when absent."""
-        text = _text(item.get("institution")) or ""
-        name, _, location = text.partition(",")
-        if not name.strip():
-            self.warnings.append(Warning_(f"CV item {_text(item.get('title'))!r} names no institution: left out",
-                                          Origin(self.rel, item.line)))
-        return name.strip(), location.strip() or None
-
-    def _description(self, item: _Obj) -> tuple[str | None, list[str]]:
-        """The description as summary text, and the supervisors an "Advisor:" line names."""
-        lines, supervisors = [], []
-        value = item.get("description")
-        for entry in value if isinstance(value, list) else [value] if value is not None else []:
-            if isinstance(entry, _Obj) and "title" not in entry and "contents" not in entry:
-                entry = "; ".join(f"{k}: {_text(v) or ''}" for k, v in entry.items())  # "Advisor: X" read by YAML
-            if isinstance(entry, _Obj):
-                sub = entry.get("contents")
-                subs = [_text(s) for s in sub if _text(s)] if isinstance(sub, list) else []
-                lines.append(": ".join(filter(None, [_text(entry.get("title")), "; ".join(subs)])))
-            elif _text(entry):
-                advisor = _ADVISOR.match(_text(entry))
-                if advisor:
-                    supervisors += [_HONORIFIC.sub("", n.strip()) for n in re.split(r",| and ", advisor["names"])
-                                    if n.strip()]
-                lines.append(_text(entry))
-        return "\n".join(lines) or None, supervisors
-
-    def _dated(self, item: _Obj, single_is_end: bool) -> dict:
-        start, end, ranged = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
-                                       item.key_lines.get("year", item.line))
-        if not ranged and start is not None:
-            start, end = (None, start) if single_is_end else (start, start)
-        return {"startDate": _iso(start), "endDate": _iso(end)}
-
-    def on_education(self, item: _Obj) -> None:
-        org, location = self._institution(item)
-        if not org:
-            return
-        summary, supervisors = self._description(item)
-        self.add("education", _obj(item.line, institution=org, studyType=_text(item.get("title")), summary=summary,
-                                   supervisors=supervisors, **self._dated(item, single_is_end=True)), location)
-
-    def on_work(self, item: _Obj) -> None:
-        org, location = self._institution(item)
-        if not org:
-            return
-        summary, supervisors = self._description(item)
-        self.add("work", _obj(item.line, name=org, position=_text(item.get("title")), summary=summary,
-                              supervisors=supervisors, **self._dated(item, single_is_end=False)), location)
-
-    def on_volunteer(self, item: _Obj) -> None:
-        org, location = self._institution(item)
-        if not org:
-            return
-        summary, _ = self._description(item)
-        self.add("volunteer", _obj(item.line, organization=org, position=_text(item.get("title")), summary=summary,
-                                   **self._dated(item, single_is_end=False)), location)
-
-    def on_projects(self, item: _Obj) -> None:
-        raw = item.get("title") if isinstance(item.get("title"), str) else ""
-        anchor = _ANCHOR.search(raw)
-        summary, _ = self._description(item)
-        dates = self._dated(item, single_is_end=False)
-        self.add("projects", _obj(item.line, name=_text(anchor["text"] if anchor else raw),
-                                  url=anchor["url"] if anchor else None, description=summary,
-                                  startDate=dates["startDate"], endDate=dates["endDate"] if dates["endDate"] !=
-                                  dates["startDate"] else None))
-
-    def on_awards(self, item: _Obj) -> None:
-        start, _, _ = self.span(item.get("year") if isinstance(item.get("year"), str) else None,
-                                item.key_lines.get("year", item.line))
-        titles = item.get("items") if isinstance(item.get("items"), list) else [item.get("title")]
-        lines = item.get("items").item_lines if isinstance(item.get("items"), _Arr) else [item.line]
-        for title, line in zip(titles, lines):
-            text = _text(title)
-            if not text:
-                continue
-            title, awarder = _split_awarder(text)
-            self.add("awards", _obj(line, title=title, awarder=awarder, date=_iso(start),
-                                    summary=self._description(item)[0]))
-
-    def on_interests(self, item: _Obj) -> None:
-        keywords = item.get("items") if isinstance(item.get("items"), list) else []
-        self.add("interests", _obj(item.line, name=(_text(item.get("title")) or "").rstrip("."),
-                                   keywords=[k.rstrip(".") for k in map(_text, keywords) if k]))
-
-
-class _RenderCV(_CV):
-    """al-folio's newer `_data/cv.yml` in RenderCV's form: `cv:` with the person and `sections`."""
-
-    def read(self, cv: object, line: int) -> list[Record]:
-        if not isinstance(cv, _Obj):
-            raise SourceError(self.rel, line, "cv must be a mapping (name, sections, ...)")
-        profiles = []
-        for net, net_line in zip(cv.get("social_networks") or [], getattr(cv.get("social_networks"), "item_lines",
-                                                                         [])):
-            if not isinstance(net, _Obj):
-                raise SourceError(self.rel, net_line, "each social network must be a mapping (network, username)")
-            network, user = (_text(net.get("network")) or "").lower(), _text(net.get("username"))
-            if network == "orcid" and user:
-                profiles.append(_obj(net_line, network="ORCID", url=f"https://orcid.org/{user}"))
-            elif network in RENDERCV_NETWORKS and user:
-                profiles.append(_obj(net_line, network=network, url=RENDERCV_NETWORKS[network].format(user)))
-        self.basics = _obj(cv.line, name=_text(cv.get("name")), label=_text(cv.get("label")),
-                           url=_text(cv.get("website")), summary=_text(cv.get("summary")))
-        location = _text(cv.get("location"))
-        sections = cv.get("sections")
-        if sections is not None and not isinstance(sections, _Obj):
-            raise SourceError(self.rel, cv.key_lines["sections"], "cv.sections must be a mapping of titles to lists")
-        for title, entries in (sections or {}).items():
-            if not isinstance(entries, _Arr):
-                raise SourceError(self.rel, sections.key_lines[title], f"section {title!r} must be a list")
-            self.section(title.replace("_", " "), entries, sections.key_lines[title])
-        records = self.records()
-        for r in records:
-            if isinstance(r, Owner):
-                r.location = location
-                r.same_as = [p["url"] for p in profiles if p["network"] != "ORCID"]
-                orcid = next((p["url"].rsplit("/", 1)[1] for p in profiles if p["network"] == "ORCID"), None)
-                if orcid:
-                    r.identifiers["orcid"] = orcid
-        return records
-
-    def section(self, title: str, entries: _Arr, line: int) -> None:
-        target = next((name for name, words in SECTION_WORDS if words.search(title)), None)
-        kept = 0
-        for entry, entry_line in zip(entries, entries.item_lines):
-            if not isinstance(entry, _Obj) or self.is_demo(entry, entry_line):
-                continue  # a text or bullet entry: prose, not a fact the graph models
-            dates = self.dates(entry)
-            summary = "\n".join(filter(None, [_text(entry.get("summary")),
-                                              *map(_text, entry.get("highlights") or [])])) or None
-            if "institution" in entry:
-                study = " in ".join(filter(None, [_text(entry.get("degree")), _text(entry.get("area"))]))
-                self.add("education", _obj(entry.line, institution=_text(entry.get("institution")), studyType=study,
-                                           summary=summary, **dates), _text(entry.get("location")))
-            elif "company" in entry and target == "volunteer":
-                self.add("volunteer", _obj(entry.line, organization=_text(entry.get("company")),
-                                           position=_text(entry.get("position")), summary=summary, **dates),
-                         _text(entry.get("location")))
-            elif "company" in entry:
-                self.add("work", _obj(entry.line, name=_text(entry.get("company")),
-                                      position=_text(entry.get("position")), summary=summary, **dates),
-                         _text(entry.get("location")))
-            elif "name" in entry and target == "awards":
-                self.add("awards", _obj(entry.line, title=_text(entry.get("name")), summary=summary,
-                                        date=dates["startDate"] or dates["endDate"]))
-            elif "name" in entry and target == "projects":
-                self.add("projects", _obj(entry.line, name=_text(entry.get("name")), description=summary,
-                                          url=_text(entry.get("url")), **dates))
-            else:
-                continue
-            kept += 1
-        if not kept and target != "basics":
-            self.warnings.append(Warning_(f"CV section {title!r} is not mapped: left out", Origin(self.rel, line)))
-
-    def dates(self, entry: _Obj) -> dict:
-        start = self.date(_text(entry.get("start_date")), entry.key_lines.get("start_date", entry.line))
-        end = self.date(_text(entry.get("end_date")), entry.key_lines.get("end_date", entry.line))
-        if start is None and end is None and _text(entry.get("date")):
-            try:  # RenderCV allows free text in `date` ("Fall 2019"): kept as no date
-                text = _text(entry.get("date")) or ""
-                parts = [text] if re.match(r"^\d{4}(?:-\d{2}){0,2}$", text) else _RANGE.split(text, maxsplit=1)
-                start = self.strict_date(parts[0], entry.key_lines["date"])
-                end = self.strict_date(parts[1], entry.key_lines["date"]) if len(parts) > 1 else None
-            except SourceError:
-                pass
-        return {"startDate": _iso(start), "endDate": _iso(end)}

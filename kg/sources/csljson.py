@@ -25,11 +25,11 @@ from pathlib import Path
 
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
-from kg.sources.listing import is_personal_name
-from kg.sources.resume import _Arr, _Obj, load_located
+from kg.sources.readers import Arr, Obj, clean_arxiv, clean_doi, is_personal_name, load_located
 from kg.sources.text import json_content, read_text
 
 NAME = "csljson"
+AUTHORITY = 4  # a bibliography a reference manager exports: below the BibTeX the owner keeps
 MEDIA_TYPE = "application/vnd.citationstyles.csl+json"
 
 TYPES: dict[str, str] = {  # CSL type -> BibTeX entry type
@@ -46,11 +46,6 @@ NOT_PUBLICATIONS = {"webpage", "post", "post-weblog", "software", "dataset", "mo
 _TEXT_KEYS = ("id", "type", "title", "DOI", "URL", "abstract", "genre", "publisher", "keyword", "number", "archive",
               "archive_location", "citation-key", "PMID", "PMCID", "ISBN")
 _NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_ARXIV_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/" + _ARXIV_ID, re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\." + _ARXIV_ID + "$", re.IGNORECASE)
-_ARXIV_TEXT = re.compile(r"^(?:arxiv:\s*)?" + _ARXIV_ID + r"(?:\s.*)?$", re.IGNORECASE)
 _EDTF = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _BIB_KEY = re.compile(r"^[\w:.+-]+$")
@@ -58,22 +53,6 @@ _ORG_WORDS = re.compile(
     r"\b(?:consortium|collaboration|university|universit[éeà]|institute|institut|society|association|group|team|"
     r"committee|council|laboratory|lab|project|foundation|cent(?:er|re)|network|initiative|organi[sz]ation|agency|"
     r"ministry|department|office|board|alliance|commission|corporation|inc|ltd)\b", re.IGNORECASE)
-
-
-def clean_doi(value: str | None) -> str | None:
-    """A DOI without its resolver or `doi:` prefix; None when empty."""
-    text = _DOI_PREFIX.sub("", (value or "").strip())
-    return text or None
-
-
-def clean_arxiv(value: str | None) -> str | None:
-    """The arXiv id in `arXiv:2211.04821v2`, `2211.04821`, an arxiv.org URL or an arXiv DOI, without its version."""
-    text = (value or "").strip()
-    for pattern in (_ARXIV_URL, _ARXIV_DOI, _ARXIV_TEXT):
-        m = pattern.search(text) if pattern is _ARXIV_URL else pattern.match(text)
-        if m:
-            return m.group("id")
-    return None
 
 
 def matches(path: Path) -> bool:
@@ -95,21 +74,21 @@ def read(path: Path, rel: str) -> list[Record]:
 def parse(text: str, rel: str) -> list[Record]:
     """The SourceDocument, one Paper per publication item, and a warning for each item left out."""
     doc = load_located(text, rel)
-    if isinstance(doc, _Obj):  # one item on its own
+    if isinstance(doc, Obj):  # one item on its own
         items, lines = [doc], [doc.line]
-    elif isinstance(doc, _Arr):
+    elif isinstance(doc, Arr):
         items, lines = list(doc), doc.item_lines
     else:
         raise SourceError(rel, 1, "CSL-JSON is an array of items")
     records: list[Record] = [SourceDocument(path=rel, importer=NAME, media_type=MEDIA_TYPE)]
     for n, (item, line) in enumerate(zip(items, lines)):
-        if not isinstance(item, _Obj):
+        if not isinstance(item, Obj):
             raise SourceError(rel, line, f"item {n} is not an object")
         records.append(_item(item, rel))
     return records
 
 
-def _text(item: _Obj, key: str, rel: str) -> str | None:
+def _text(item: Obj, key: str, rel: str) -> str | None:
     """A text value (numbers taken as text), None when absent or blank; any other shape is a SourceError."""
     value = item.get(key)
     if value is None:
@@ -121,7 +100,7 @@ def _text(item: _Obj, key: str, rel: str) -> str | None:
     return " ".join(str(value).split()) or None
 
 
-def _item(item: _Obj, rel: str) -> Paper | Warning_:
+def _item(item: Obj, rel: str) -> Paper | Warning_:
     """The Paper of one item, or a Warning_ saying why it is left out."""
     origin = Origin(rel, item.line)
     for key in _TEXT_KEYS + ("container-title",):
@@ -170,7 +149,7 @@ def _item(item: _Obj, rel: str) -> Paper | Warning_:
     )
 
 
-def _arxiv(item: _Obj, rel: str, doi: str | None, url: str | None) -> str | None:
+def _arxiv(item: Obj, rel: str, doi: str | None, url: str | None) -> str | None:
     """The arXiv id, from wherever the exporter put it."""
     archive = (_text(item, "archive", rel) or "").lower()
     publisher = (_text(item, "publisher", rel) or "").lower()
@@ -180,22 +159,22 @@ def _arxiv(item: _Obj, rel: str, doi: str | None, url: str | None) -> str | None
     return next((found for candidate in candidates if (found := clean_arxiv(candidate))), None)
 
 
-def _authors(item: _Obj, rel: str) -> list[Author]:
+def _authors(item: Obj, rel: str) -> list[Author]:
     """The `author` names in order."""
     names = item.get("author")
     if names is None:
         return []
-    if not isinstance(names, _Arr):
+    if not isinstance(names, Arr):
         raise SourceError(rel, item.key_lines["author"], "author must be a list of names")
     authors = []
     for name, line in zip(names, names.item_lines):
-        if not isinstance(name, _Obj):
+        if not isinstance(name, Obj):
             raise SourceError(rel, line, "an author must be an object (family/given or literal)")
         authors.append(_author(name, rel))
     return authors
 
 
-def _author(name: _Obj, rel: str) -> Author:
+def _author(name: Obj, rel: str) -> Author:
     """One CSL name: `literal`, or its parts joined in reading order."""
     literal = _text(name, "literal", rel)
     if literal:  # CSL's way of writing a name not to be parsed: usually an institution's
@@ -214,7 +193,7 @@ def _is_organization(name: str) -> bool:
     return bool(_ORG_WORDS.search(name)) or not is_personal_name(name)
 
 
-def _issued(item: _Obj, rel: str) -> PartialDate | None:
+def _issued(item: Obj, rel: str) -> PartialDate | None:
     """The `issued` date at its precision; SourceError when it has a shape CSL does not allow."""
     value = item.get("issued")
     if value is None:
@@ -222,7 +201,7 @@ def _issued(item: _Obj, rel: str) -> PartialDate | None:
     line = item.key_lines["issued"]
     if isinstance(value, str):
         return _date_text(value, rel, line)
-    if not isinstance(value, _Obj):
+    if not isinstance(value, Obj):
         raise SourceError(rel, line, "issued must be an object with date-parts, or a date string")
     parts = value.get("date-parts")
     if parts is not None:

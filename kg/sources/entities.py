@@ -33,6 +33,7 @@ from kg.records import Alias, Entity, EntityKind, Origin, Record, SourceDocument
 from kg.sources.text import read_text
 
 NAME = "entities"
+AUTHORITY = 0  # the owner's declarations of what things are: above every source inferring them
 FILENAMES = ("entities.yml", "entities.yaml")
 KINDS: tuple[str, ...] = get_args(EntityKind)
 _KEYS = {"name", "kind", "url", "alternateNames", "parent", "orgType", "sameAs", "description", "private"}

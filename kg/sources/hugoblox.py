@@ -31,15 +31,14 @@ import re
 import tomllib
 from pathlib import Path
 
-import yaml
-
 from kg.errors import SourceError
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources import bibtex
-from kg.sources.academicpages import fold, front_matter, home_page, partial_date, plain
-from kg.sources.text import load_yaml, read_text
+from kg.sources import bibtexfile, bio
+from kg.sources.readers import fold, front_matter, load_config, partial_date, plain
+from kg.sources.text import read_text
 
 NAME = "hugoblox"
+AUTHORITY = 1  # owner-curated structured data (a Hugo Blox site's config and front matter)
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
 # publication_types: the numeric legend of Academic / Wowchemy, and the CSL names of Hugo Blox -> BibTeX types
 PUBLICATION_TYPES = {
@@ -101,20 +100,6 @@ def _items(value: object) -> list:
     return [] if value in (None, "", {}) else [value]
 
 
-def _load_config(text: str, suffix: str, rel: str) -> dict:
-    """A TOML or YAML configuration file as a dict; SourceError with the line when it cannot be parsed."""
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else load_yaml(text)
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"line (\d+)", str(exc))
-        raise SourceError(rel, int(at[1]) if at else None, f"bad TOML: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SourceError(rel, mark.line + 1 if mark else None,
-                          f"bad YAML: {getattr(exc, 'problem', None) or exc}") from None
-    return data if isinstance(data, dict) else {}
-
-
 class _Site:
     """One site being read: the configuration and the author profiles are used by the publications after them."""
 
@@ -169,7 +154,7 @@ class _Site:
             if not path.is_file():
                 continue
             rel = self.rel(path)
-            config = _load_config(read_text(path, rel), path.suffix, rel)
+            config = load_config(read_text(path, rel), path.suffix, rel)
             title = plain(config.get("title"))
             base = next((plain(config[k]) for k in ("baseURL", "baseurl", "baseUrl") if plain(config.get(k))), None)
             self.title = self.title or (re.sub(r"\s*\([^)]*\)\s*$", "", title) if title else None)
@@ -280,7 +265,7 @@ class _Site:
                                      role_name=plain(course["course"]), origin=Origin(rel, lines.get("education")),
                                      start=start, end=end))
         if body.strip():  # the biography, read as a home page (its document is the profile's, recorded above)
-            self.records.extend(r for r in home_page(body, rel, path.name) if not isinstance(r, SourceDocument))
+            self.records.extend(r for r in bio.parse(body, rel, path.name) if not isinstance(r, SourceDocument))
 
     def dated_role(self, category: str, item: object, names: tuple[str, ...], place: str, rel: str,
                    line: int | None) -> None:
@@ -379,7 +364,7 @@ class _Site:
             return None
         rel = self.rel(bib)
         try:
-            papers = [r for r in bibtex.parse_bibtex(read_text(bib, rel), rel) if isinstance(r, Paper)]
+            papers = [r for r in bibtexfile.parse_bibtex(read_text(bib, rel), rel) if isinstance(r, Paper)]
         except SourceError as exc:
             self.warn(f"{exc.problem}: cite.bib not used", rel, exc.line)
             return None

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from kg.errors import SourceError
 from kg.records import Author, Origin, Paper, PartialDate, Record, SourceDocument, Warning_
+from kg.sources.readers import MONTHS, is_personal_name
 from kg.sources.text import read_text
 
 NAME = "listing"
+AUTHORITY = 5  # a scraped publication listing: run-together text, truncated author lists
 MEDIA_TYPE = "text/plain"
 
 ARXIV_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -40,18 +42,6 @@ ARXIV_CATEGORIES: dict[str, tuple[str, str]] = {
 ARXIV_NAMES: dict[str, str] = {code: name for code, name in ARXIV_CATEGORIES.values()}
 """Full arXiv codes -> category names."""
 
-MONTHS: dict[str, int] = {
-    name: number
-    for number, full in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-         "november", "december"],
-        start=1,
-    )
-    for name in (full, full[:3])
-} | {"sept": 9}
-
-PARTICLES = frozenset({"van", "de", "von", "da", "di", "del", "der", "le", "la", "du", "dos", "den", "des", "della"})
-
 _HEADER = re.compile(
     r"(?P<score>\d+(?:\.\d+)?)?(?P<code>[A-Z]+(?:-[A-Z]+)*)"
     r"(?P<date>(?P<month>[A-Z][a-z]+\.?) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?)(?P<flag>Code)?"
@@ -59,7 +49,6 @@ _HEADER = re.compile(
 _AFFILIATION = re.compile(r"\s+·\s+(?P<tag>[^·]+?)\s*$")
 _ET_AL = re.compile(r",?\s*\bet al\.?$")
 _FILE_YEAR = re.compile(r"(?<![A-Za-z0-9])((?:19|20)\d{2})(?![A-Za-z0-9])")
-_APOSTROPHES = "'’"
 
 
 def parse_header(line: str) -> re.Match[str] | None:
@@ -71,34 +60,6 @@ def capture_year_from_name(name: str) -> int | None:
     """The 4-digit year in a file name (`listing-2026.txt`, `2026-11-25-papers.txt`), if any."""
     found = _FILE_YEAR.search(name)
     return int(found.group(1)) if found else None
-
-
-def _is_name_segment(segment: str) -> bool:
-    """A capitalised word (`Moksh`, `Néhale`, `McDonald`), Unicode-aware."""
-    for prefix in ("Mc", "Mac"):
-        rest = segment[len(prefix):]
-        if segment.startswith(prefix) and len(rest) > 1 and rest[0].isupper() and _is_name_segment(rest):
-            return True
-    return len(segment) >= 1 and segment[0].isupper() and all(c.isalpha() and c.islower() for c in segment[1:])
-
-
-def _is_name_part(part: str) -> bool:
-    """One hyphen-free piece of a name word: an initial (`P.`) or a capitalised word, with apostrophes (`O'Neil`)."""
-    if len(part) == 2 and part[0].isupper() and part[1] == ".":
-        return True
-    pieces = re.split(f"[{_APOSTROPHES}]", part)
-    if len(pieces) > 1 and len(pieces[0]) == 1 and pieces[0].islower():
-        pieces = pieces[1:]
-    return all(_is_name_segment(p) for p in pieces)
-
-
-def is_personal_name(text: str) -> bool:
-    """Whether text reads as a person's name: capitalised words, initials and lowercase particles only."""
-    words = text.split()
-    if not words:
-        return False
-    named = [w for w in words if w not in PARTICLES]
-    return bool(named) and all(_is_name_part(p) for w in named for p in w.split("-"))
 
 
 def _split_candidates(text: str) -> list[int]:

@@ -29,11 +29,11 @@ from pathlib import Path
 from kg.errors import SourceError
 from kg.iris import slugify
 from kg.records import Author, Entity, Origin, Owner, Paper, PartialDate, Record, Role, SourceDocument, Warning_
-from kg.sources.csljson import clean_arxiv, clean_doi
-from kg.sources.resume import _Arr, _Obj, load_located
+from kg.sources.readers import Arr, Obj, clean_arxiv, clean_doi, load_located
 from kg.sources.text import json_content, read_text
 
 NAME = "orcid"
+AUTHORITY = 1  # owner-curated structured data (the owner's ORCID record)
 MEDIA_TYPE = "application/vnd.orcid+json"
 
 ORCID_ID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -76,7 +76,7 @@ def read(path: Path, rel: str) -> list[Record]:
 def parse(text: str, rel: str) -> list[Record]:
     """Records from the JSON text of an ORCID record."""
     doc = load_located(text, rel)
-    if not isinstance(doc, _Obj):
+    if not isinstance(doc, Obj):
         raise SourceError(rel, 1, "an ORCID record is a JSON object")
     return _Reader(rel).read(doc)
 
@@ -92,34 +92,34 @@ class _Reader:
     def error(self, line: int | None, problem: str) -> SourceError:
         return SourceError(self.rel, line, problem)
 
-    def obj(self, parent: _Obj, key: str, where: str) -> _Obj | None:
+    def obj(self, parent: Obj, key: str, where: str) -> Obj | None:
         """parent[key] as an object; None when absent or null."""
         value = parent.get(key)
         if value is None:
             return None
-        if not isinstance(value, _Obj):
+        if not isinstance(value, Obj):
             raise self.error(parent.key_lines[key], f"{where}.{key} must be an object")
         return value
 
-    def arr(self, parent: _Obj | None, key: str, where: str) -> list[tuple[_Obj, int]]:
+    def arr(self, parent: Obj | None, key: str, where: str) -> list[tuple[Obj, int]]:
         """The objects of the list parent[key], each with its line; [] when absent or null."""
         if parent is None or parent.get(key) is None:
             return []
         value = parent[key]
-        if not isinstance(value, _Arr):
+        if not isinstance(value, Arr):
             raise self.error(parent.key_lines[key], f"{where}.{key} must be a list")
         for item, line in zip(value, value.item_lines):
-            if not isinstance(item, _Obj):
+            if not isinstance(item, Obj):
                 raise self.error(line, f"each of {where}.{key} must be an object")
         return list(zip(value, value.item_lines))
 
-    def text(self, parent: _Obj | None, key: str, where: str) -> str | None:
+    def text(self, parent: Obj | None, key: str, where: str) -> str | None:
         """parent[key] as text, unwrapping ORCID's {"value": ...}; None when absent, null or blank."""
         if parent is None or parent.get(key) is None:
             return None
         value = parent[key]
         line = parent.key_lines[key]
-        if isinstance(value, _Obj):
+        if isinstance(value, Obj):
             value, line = value.get("value"), value.key_lines.get("value", line)
             if value is None:
                 return None
@@ -127,7 +127,7 @@ class _Reader:
             raise self.error(line, f"{where}.{key} must be text")
         return " ".join(str(value).split()) or None
 
-    def date(self, parent: _Obj, key: str, where: str) -> PartialDate | None:
+    def date(self, parent: Obj, key: str, where: str) -> PartialDate | None:
         """An ORCID fuzzy date ({year, month, day}, each {"value": "..."}) at the precision given."""
         node = self.obj(parent, key, where)
         if node is None:
@@ -146,7 +146,7 @@ class _Reader:
 
     # -- the record -----------------------------------------------------------------------------------------
 
-    def read(self, doc: _Obj) -> list[Record]:
+    def read(self, doc: Obj) -> list[Record]:
         records: list[Record] = [SourceDocument(path=self.rel, importer=NAME, media_type=MEDIA_TYPE)]
         ident = self.obj(doc, "orcid-identifier", "record")
         if ident is None:
@@ -177,7 +177,7 @@ class _Reader:
             records.append(self.work(group, owner.name))
         return records
 
-    def owner(self, person: _Obj | None, orcid: str, line: int) -> Owner:
+    def owner(self, person: Obj | None, orcid: str, line: int) -> Owner:
         """The owner: name, other names, biography, links, keywords and identifiers."""
         owner = Owner(name="", origin=Origin(self.rel, line), identifiers={"orcid": orcid})
         if person is None:
@@ -216,7 +216,7 @@ class _Reader:
                 owner.identifiers.setdefault(_scheme(scheme), value)
         return owner
 
-    def affiliation(self, item: _Obj, category: str, where: str) -> list[Record]:
+    def affiliation(self, item: Obj, category: str, where: str) -> list[Record]:
         """A Role in an organization (or, for memberships and services, an initiative), and that organization."""
         org = self.obj(item, "organization", where)
         org_name = self.text(org, "name", f"{where}.organization") if org is not None else None
@@ -234,7 +234,7 @@ class _Reader:
                     location=location or None)
         return [entity, role]
 
-    def org_identifiers(self, org: _Obj, where: str) -> dict[str, str]:
+    def org_identifiers(self, org: Obj, where: str) -> dict[str, str]:
         """The disambiguated organization id: ROR as its bare id, others under their source's lower-case name."""
         dis = self.obj(org, "disambiguated-organization", f"{where}.organization")
         if dis is None:
@@ -250,7 +250,7 @@ class _Reader:
             return {"ror": m.group(1).lower()}
         return {ORG_ID_SOURCES.get(source, _scheme(source)): value}
 
-    def work(self, group: _Obj, owner_name: str) -> Paper | Warning_:
+    def work(self, group: Obj, owner_name: str) -> Paper | Warning_:
         """The Paper of a work group, from its preferred summary."""
         summaries = self.arr(group, "work-summary", "works.group")
         if not summaries:
@@ -289,7 +289,7 @@ def _scheme(label: str) -> str:
     return slugify(label, max_words=6)
 
 
-def _display_index(summary: _Obj) -> int:
+def _display_index(summary: Obj) -> int:
     try:
         return int(summary.get("display-index") or 0)
     except (TypeError, ValueError):

@@ -29,8 +29,10 @@ from kg.errors import SourceError
 from kg.records import Origin, RdfData, Record, SourceDocument
 from kg.settings import PROJECT_ROOT
 from kg.sources.text import read_text
+from kg.vocab import SCHEMA
 
 NAME = "rdf"
+AUTHORITY = 6  # foreign RDF taken as it is: used where nothing else speaks
 FORMATS: dict[str, tuple[str, str]] = {  # suffix -> (rdflib format, media type)
     ".ttl": ("turtle", "text/turtle"),
     ".nt": ("nt", "application/n-triples"),
@@ -42,7 +44,7 @@ FORMATS: dict[str, tuple[str, str]] = {  # suffix -> (rdflib format, media type)
 STREAMED = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG", ".rdf": "RDF_XML"}
 _QUAD_FORMATS = {"N_QUADS", "TRIG"}
 SCHEMA_CONTEXT = PROJECT_ROOT / "ontology" / "schemaorgcontext.jsonld"
-SCHEMA_NS = "https://schema.org/"
+SCHEMA_NS = str(SCHEMA)
 _SCHEMA_CONTEXT_URL = re.compile(r"^https?://schema\.org(?:/(?:docs/jsonldcontext\.jsonld?)?)?$")
 _LINE_BASED = {"nt", "nquads"}
 

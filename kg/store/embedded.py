@@ -4,7 +4,7 @@ Layout of a store folder:
     builds/{build_id}/graph.nq      every quad of the build (the dump, the source of truth)
     builds/{build_id}/meta.json     BuildMeta
     builds/{build_id}/oxigraph/     large builds: an on-disk store with the merged default graph, opened read-only
-    builds/{build_id}/...           files other stages attach (IRI ledger, text index)
+    builds/{build_id}/...           files other stages attach (IRI ledgers, report, text index)
     current -> builds/{build_id}    symlink, replaced atomically by os.replace
     updates.nq                      the SPARQL Update graph, kept across rebuilds
 
@@ -34,6 +34,12 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 
 UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
+# The files of a store folder and of a build in it (the one place their names are spelled).
+GRAPH = "graph.nq"  # every quad of a build
+META = "meta.json"  # its BuildMeta
+UPDATES = "updates.nq"  # the store's SPARQL Update graph, beside the builds
+LEDGER = "ledger.json"  # public: the redirects between public IRIs (served, pushed)
+REPORT = "report.json"  # what the importers and shapes found (the quality page; pushed)
 PRIVATE = "private.nq"  # a build's private graphs: never loaded by the server
 PRIVATE_LEDGER = "private-ledger.json"  # the owner's IRI ledger (identity keys, every IRI): never served
 OWNER_ONLY = frozenset({PRIVATE, PRIVATE_LEDGER})  # attachments only the owner's own commands read
@@ -129,12 +135,12 @@ class EmbeddedStore(GraphStore):
         except OSError:
             return False
         try:
-            mtime: float | None = os.stat(store_dir + "/updates.nq").st_mtime
+            mtime: float | None = os.stat(f"{store_dir}/{UPDATES}").st_mtime
         except (FileNotFoundError, NotADirectoryError):
             mtime = None
         if target == self._loaded_target and mtime == self._updates_mtime:
             return False
-        updates = self.store_dir / "updates.nq"
+        updates = self.store_dir / UPDATES
         with self._lock:
             if target == self._loaded_target and mtime == self._updates_mtime:
                 return False
@@ -146,7 +152,7 @@ class EmbeddedStore(GraphStore):
             else:
                 self._disk = None
                 store = ox.Store()
-                files = [build / "graph.nq"]
+                files = [build / GRAPH]
                 if mtime is not None:
                     files.append(updates)
                 if self.private and (build / PRIVATE).exists():
@@ -154,7 +160,7 @@ class EmbeddedStore(GraphStore):
                 for path in files:  # in memory, load beats bulk_load on peak memory (439 vs 657 MiB at 1M)
                     store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
                 _merge_default_graph(store, files)
-            self.meta = BuildMeta.read(build / "meta.json")
+            self.meta = BuildMeta.read(build / META)
             self._store, self._loaded_target, self._updates_mtime = store, target, mtime
             self.build_dir = build
         return True
@@ -185,7 +191,7 @@ class EmbeddedStore(GraphStore):
     def update(self, sparql: str) -> None:
         """Apply an update to a scratch copy of the updates graph, then persist that graph alone."""
         graph = ox.NamedNode(self.meta.base + UPDATES_GRAPH)
-        updates = self.store_dir / "updates.nq"
+        updates = self.store_dir / UPDATES
         with _file_lock(self.store_dir / "updates.lock"):
             old = [ox.Triple(q.subject, q.predicate, q.object)
                    for q in ox.parse(path=str(updates), format=ox.RdfFormat.N_QUADS)] if updates.exists() else []
@@ -287,9 +293,9 @@ def write_build(store_dir: Path, quads: Iterable[ox.Quad], meta: BuildMeta,
     with build_lock(store_dir):
         tmp = begin_build(store_dir, meta.build_id)
         try:
-            ox.serialize(quads, str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-            if count_lines(tmp / "graph.nq") >= DISK_STORE_MIN_QUADS:
-                write_disk_store(tmp / "graph.nq", tmp / DISK_STORE)
+            ox.serialize(quads, str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
+            if count_lines(tmp / GRAPH) >= DISK_STORE_MIN_QUADS:
+                write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
             return commit_build(store_dir, tmp, meta, attachments)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -317,7 +323,7 @@ def begin_build(store_dir: Path, build_id: str) -> Path:
 
 def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mapping[str, bytes] | None = None) -> Path:
     """Finish a build folder that holds its graph.nq (and on-disk store, if large), then swap `current` to it."""
-    (tmp / "meta.json").write_text(json.dumps(asdict(meta), indent=1))
+    (tmp / META).write_text(json.dumps(asdict(meta), indent=1))
     for name, data in (attachments or {}).items():
         (tmp / name).write_bytes(data)
     builds = Path(store_dir) / "builds"

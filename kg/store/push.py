@@ -32,12 +32,12 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.store.embedded import GRAPH, LEDGER, META, REPORT, UPDATES_GRAPH, BuildMeta, current_build
 from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, add_credentials,
                              insert_data, parse_answer, read_push)
-from kg.store.embedded import UPDATES_GRAPH, BuildMeta, current_build
 
 CHUNK_TRIPLES = 50_000  # triples per Graph Store Protocol request
-TEXT_ATTACHMENTS = ("ledger.json", "report.json")
+TEXT_ATTACHMENTS = (LEDGER, REPORT)
 MAX_ATTACHMENT = 4 * 1024 * 1024  # bytes: bigger text attachments stay behind
 
 
@@ -120,7 +120,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
     build = current_build(store_dir)
     if build is None:
         raise StoreError(f"no build in {store_dir}: run `kg build` first")
-    meta = BuildMeta.read(build / "meta.json")
+    meta = BuildMeta.read(build / META)
     meta_graph = meta_graph or meta.base + META_GRAPH
     update_endpoint = update_endpoint or guess_update_endpoint(endpoint)
     store_endpoint = store_endpoint or guess_store_endpoint(endpoint)
@@ -141,7 +141,7 @@ def push(store_dir: Path, endpoint: str, *, update_endpoint: str | None = None, 
                                             for g in [*staging.values(), staging_union]]))
 
     say(f"loading {len(graphs)} graphs into staging graphs ...")
-    triples = _upload(gsp, build / "graph.nq", staging)
+    triples = _upload(gsp, build / GRAPH, staging)
     say(f"loaded {triples} quads; building the union graph ...")
     client.update(f"DROP SILENT GRAPH <{staging_union}>")
     for graph in graphs:
@@ -210,9 +210,9 @@ def _attachments(build: Path) -> dict[str, str]:
         path = build / name
         if path.is_file() and path.stat().st_size <= MAX_ATTACHMENT:
             found[name] = path.read_text(encoding="utf-8")
-    if "ledger.json" in found:
-        redirects = json.loads(found["ledger.json"]).get("redirects", {})
-        found["ledger.json"] = json.dumps({"redirects": redirects}, indent=1)
+    if LEDGER in found:
+        redirects = json.loads(found[LEDGER]).get("redirects", {})
+        found[LEDGER] = json.dumps({"redirects": redirects}, indent=1)
     return found
 
 

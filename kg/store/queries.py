@@ -39,8 +39,9 @@ import yaml
 from kg.errors import BadParameter, QueryError, SourceError
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
-from kg.store.embedded import GraphStore, Term
+from kg.store.embedded import UPDATES, GraphStore, Term
 from kg.store.textindex import search_solutions
+from kg.vocab import KG, XSD
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 PARAM_TYPES = ("iri", "string", "date", "integer", "kind")
@@ -50,8 +51,7 @@ OWNER_DEFAULT = "owner"
 TODAY_DEFAULT = "today"
 CACHE_SIZE = 512
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-KG_OWNER = "https://w3id.org/scholarly-kg/ns#Owner"
+KG_OWNER = str(KG.Owner)
 
 # pyoxigraph's own writers, by media type (a few common aliases too).
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -360,7 +360,7 @@ def _data_version(store: GraphStore) -> tuple:
     mtime = None
     if updates is not None:
         try:
-            mtime = (Path(updates) / "updates.nq").stat().st_mtime_ns
+            mtime = (Path(updates) / UPDATES).stat().st_mtime_ns
         except OSError:
             pass
     return (id(store), store.meta.build_id, mtime)

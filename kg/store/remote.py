@@ -38,10 +38,9 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.store.embedded import UPDATES_GRAPH, BuildMeta, GraphStore, Term, updated_triples
+from kg.vocab import RDF, SCHEMA, SD
 
-SCHEMA = "https://schema.org/"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 PUSH_TYPE = "scholarly-kg build"  # schema:additionalType of a push's metadata node
 META_GRAPH = "graph/push"  # default metadata graph, appended to the base IRI
 UNION_GRAPH = "graph/union"  # the merged default graph, appended to the base IRI

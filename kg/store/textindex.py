@@ -26,10 +26,10 @@ import pyoxigraph as ox
 
 from kg.settings import PROJECT_ROOT
 from kg.store.embedded import GraphStore, Term
+from kg.vocab import RDF, SCHEMA
 
 INDEX = "fts.sqlite"
-SCHEMA = "https://schema.org/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 ARTICLE = SCHEMA + "ScholarlyArticle"
 MIN_LENGTH = 3  # trigrams
 INDEX_QUERY = PROJECT_ROOT / "queries" / "build" / "text-index.rq"

@@ -6,7 +6,8 @@ REPO is a git directory holding the template's history (a fork's clone will do),
 import hashlib, json, re, subprocess, sys
 import bibtexparser, yaml
 
-from kg.sources.alfolio import _item_fingerprint, _located
+from kg.sources.alfolio_template import item_fingerprint as _item_fingerprint
+from kg.sources.readers import located as _located
 
 repo, tip = sys.argv[1], sys.argv[2]
 def git(*a): return subprocess.run(["git", "-C", repo, *a], capture_output=True, text=True).stdout

@@ -14,45 +14,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
 from kg.sources import academicpages, alfolio, hugoblox, read_content
+from corpus import of as _of, paper as _paper, site, warnings as _warnings
 from site_edits import VALUES, edited
 
-REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+IMPORTER = academicpages  # the `read` fixture (conftest.py) reads corpus sites with it
+
 ALFOLIO = Path(__file__).resolve().parents[1] / "data" / "alfolio"
-
-
-def site(name: str) -> Path:
-    return REAL / name / "site"
-
-
-@pytest.fixture(scope="module")
-def read():
-    """Records of a corpus site, read once per site."""
-    cache: dict[str, list] = {}
-
-    def records(name: str) -> list:
-        if name not in cache:
-            cache[name] = academicpages.read_folder(site(name), "")
-        return cache[name]
-    return records
-
-
-def _of(records: list, kind: type) -> list:
-    return [r for r in records if isinstance(r, kind)]
-
-
-def _paper(records: list, title: str) -> Paper:
-    (paper,) = [p for p in _of(records, Paper) if p.title == title]
-    return paper
-
-
-def _warnings(records: list) -> list[str]:
-    return [f"{w.origin.path}:{w.origin.line}: {w.message}" for w in _of(records, Warning_)]
-
-
-@pytest.fixture
-def copy(tmp_path: Path):
-    """A copy of a corpus site to change."""
-    return lambda name: Path(shutil.copytree(site(name), tmp_path / name))
 
 
 def test_matches_folder_and_is_offered_before_alfolio(tmp_path: Path) -> None:
