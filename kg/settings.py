@@ -46,6 +46,7 @@ class Settings:
     max_header_fields: int = _meta(100, "headers a request may carry; 431 past it")
     max_header_bytes: int = _meta(8190, "bytes of one request header; 431 past it")
     render_cache_bytes: int = _meta(64 * 1024 * 1024, "bytes of rendered answers kept per worker, per build (0: off)")
+    sparql_cache_bytes: int = _meta(16 * 1024 * 1024, "bytes of /sparql answers kept per worker, per data version (0: off)")
     page_size: int = _meta(100, "items per page of a list (?page=N)")
     sitemap_urls: int = _meta(50_000, "URLs per sitemap file; past it /sitemap.xml is a sitemap index")
     site_url: str | None = _meta(None, "where the owner's own site lives ({{ site.url }} in homepage links)")
@@ -115,9 +116,10 @@ def _validate(s: Settings) -> None:
         raise KGError(f"setting owner: {s.owner!r} must be an absolute IRI")
     if s.query_timeout <= 0 or s.result_limit <= 0:
         raise KGError("settings query_timeout and result_limit must be positive")
-    if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0:
-        raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait and render_cache_bytes "
-                      "(>= 0) are out of range")
+    if s.max_concurrent_queries < 1 or s.sparql_queue < 0 or s.sparql_wait < 0 or s.render_cache_bytes < 0 \
+            or s.sparql_cache_bytes < 0:
+        raise KGError("settings max_concurrent_queries (>= 1), sparql_queue, sparql_wait, render_cache_bytes and "
+                      "sparql_cache_bytes (>= 0) are out of range")
     if min(s.query_answer_bytes, s.query_memory, s.max_request_line, s.max_header_fields, s.max_header_bytes) < 1:
         raise KGError("settings query_answer_bytes, query_memory, max_request_line, max_header_fields and "
                       "max_header_bytes must be positive")

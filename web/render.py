@@ -21,11 +21,15 @@ fixes those up first); an answer larger than a quarter of the bound.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Callable, Iterable
 
 from werkzeug.http import parse_etags
@@ -119,6 +123,71 @@ class RenderCache:
         return len(self._items)
 
 
+class SharedRenders:
+    """Rendered answers shared by the workers of one store through its build folder (`rendered/`): what one
+    worker rendered, another reads instead of rendering it again (a page's first request costs one render per
+    build, not one per worker). Files are named by a hash of the settings the server runs with (two servers of one
+    store with other settings share nothing), the data version and the key, and written whole (a temporary file
+    renamed); this process writes at most `max_bytes` of them per build folder. Never for a store that serves
+    private graphs, whose pages must not reach a folder public servers read; any error of the file system just
+    means the answer is rendered here."""
+
+    FOLDER = "rendered"
+
+    def __init__(self, max_bytes: int, settings: object = None):
+        self.max_bytes = max_bytes
+        self.fingerprint = repr(settings)
+        self._lock = threading.Lock()
+        self._written: dict[Path, int] = {}
+
+    @staticmethod
+    def folder(store: GraphStore) -> Path | None:
+        """Where this store's current build keeps shared answers, or None when it has none or serves private data."""
+        build = getattr(store, "build_dir", None)
+        if build is None or getattr(store, "private", True):
+            return None
+        return Path(build) / SharedRenders.FOLDER
+
+    def _name(self, version: str, key: tuple) -> str:
+        return hashlib.sha256(repr((self.fingerprint, version, key)).encode()).hexdigest()
+
+    def load(self, store: GraphStore, version: str, key: tuple) -> Rendered | None:
+        """The answer another process kept for (version, key), or None."""
+        folder = self.folder(store)
+        if folder is None:
+            return None
+        try:
+            data = (folder / self._name(version, key)).read_bytes()
+            head, _, body = data.partition(b"\n")
+            status, headers = json.loads(head)
+        except (OSError, ValueError):
+            return None
+        pairs = tuple((str(k), str(v)) for k, v in headers)
+        etag, modified = _validators(pairs)
+        return Rendered(str(status), pairs, body, etag, modified)
+
+    def save(self, store: GraphStore, version: str, key: tuple, answer: Rendered) -> None:
+        """Keep an answer for the other processes (within this process's byte budget for the folder)."""
+        folder = self.folder(store)
+        if folder is None:
+            return
+        data = json.dumps([answer.status, answer.headers]).encode() + b"\n" + answer.body
+        with self._lock:
+            if folder not in self._written:
+                self._written = {folder: 0}  # a new build folder: the old one's count is no longer needed
+            if self._written[folder] + len(data) > self.max_bytes:
+                return
+            self._written[folder] += len(data)
+        target = folder / self._name(version, key)
+        try:
+            folder.mkdir(exist_ok=True)
+            temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError:
+            pass
+
+
 def request_key(environ: dict) -> tuple | None:
     """What an answer may depend on, or None when the request is not one whose answer is kept."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -183,10 +252,12 @@ def _not_modified(environ: dict, answer: Rendered) -> bool:
 class RenderMiddleware:
     """WSGI: answer from the render cache when it holds the request's answer; otherwise render and keep it."""
 
-    def __init__(self, app: Callable, store: Callable[[], GraphStore], cache: RenderCache):
+    def __init__(self, app: Callable, store: Callable[[], GraphStore], cache: RenderCache,
+                 shared: SharedRenders | None = None):
         self.app = app
         self.store = store
         self.cache = cache
+        self.shared = shared
 
     def __call__(self, environ: dict, start_response: Callable):
         key = request_key(environ)
@@ -210,6 +281,11 @@ class RenderMiddleware:
             event.wait(SINGLE_FLIGHT_WAIT)
             return self.cache.get(version, key)
         try:
+            if self.shared is not None:
+                found = self.shared.load(self.store(), version, key)
+                if found is not None:  # another worker rendered it
+                    self.cache.put(version, key, found)
+                    return found
             if environ.get("REQUEST_METHOD") != "GET":
                 return None  # a HEAD answer has no body to keep
             plain = {k: v for k, v in environ.items() if k not in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")}
@@ -227,10 +303,13 @@ class RenderMiddleware:
                 if close is not None:
                     close()
             status, headers = captured
+            headers = [(k, v) for k, v in headers if k.lower() != "date"]  # the server dates each reply itself
             etag, modified = _validators(headers)
             answer = Rendered(status, tuple(headers), body, etag, modified)
             if _keepable(status, headers):
                 self.cache.put(version, key, answer)
+                if self.shared is not None:
+                    self.shared.save(self.store(), version, key, answer)
             return answer
         finally:
             self.cache.release(key)
@@ -245,6 +324,35 @@ class RenderMiddleware:
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
 
 
+# Accept headers the top pages are rendered for ahead of visitors: one that asks for HTML alone (crawlers, wrk),
+# the one browsers send, and none (curl). Other variants find the data computed and cost only their template.
+WARM_ACCEPTS = ("text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "*/*")
+
+
+def top_paths() -> list[str]:
+    """The site's own pages that cost the most cold: home, publications, history, the named queries, every
+    kind's list (the first page; later pages are slices of the same list)."""
+    from kg import iris
+    from web.resources import list_path
+
+    return ["/", "/papers", "/history", "/queries",
+            *(list_path(name) for name, kind in iris.KINDS.items() if kind.plural)]
+
+
+def warm(app, paths: Iterable[str] | None = None, accepts: Iterable[str] = WARM_ACCEPTS) -> int:
+    """Render pages into this process's render cache before any visitor asks (`kg serve` does it in the server's
+    master process, before it forks the workers, which inherit the kept answers and the data behind them: no
+    visitor pays a cold render, in no worker); the number of answers kept."""
+    cache = app.extensions.get("kg_render_cache")
+    if cache is None:
+        return 0
+    client = app.test_client()
+    for path in paths if paths is not None else top_paths():
+        for accept in accepts:
+            client.get(path, headers={"Accept": accept})
+    return len(cache)
+
+
 def install(app) -> RenderCache | None:
     """Put the render cache in front of an app (setting render_cache_bytes; 0 leaves the app as it is)."""
     size = app.config["KG_SETTINGS"].render_cache_bytes
@@ -252,8 +360,11 @@ def install(app) -> RenderCache | None:
         return None
     cache = RenderCache(size)
     app.extensions["kg_render_cache"] = cache
-    app.wsgi_app = RenderMiddleware(app.wsgi_app, lambda: app.config["KG_STORE"], cache)
+    shared = SharedRenders(size, app.config["KG_SETTINGS"])
+    app.extensions["kg_shared_renders"] = shared
+    app.wsgi_app = RenderMiddleware(app.wsgi_app, lambda: app.config["KG_STORE"], cache, shared)
     return cache
 
 
-__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "install", "request_key"]
+__all__ = ["RenderCache", "RenderMiddleware", "Rendered", "SharedRenders", "install", "request_key", "top_paths",
+           "warm"]

@@ -26,6 +26,7 @@ class _Gunicorn(BaseApplication):
             "limit_request_line": s.max_request_line,  # 414 past it (web.guard says the same in-process)
             "limit_request_fields": s.max_header_fields,  # 431 past these: headers are never a way to send a lot
             "limit_request_field_size": s.max_header_bytes,
+            "preload_app": self.app is None,  # the site is made, and its top pages rendered, once before the fork
         }.items():
             self.cfg.set(key, value)
 
@@ -33,8 +34,11 @@ class _Gunicorn(BaseApplication):
         if self.app is not None:
             return self.app
         from web import create_app
+        from web.render import warm
 
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        warm(app)  # in the master: every worker starts with the top pages kept and the data behind them computed
+        return app
 
 
 def run(settings: Settings, app=None) -> None:

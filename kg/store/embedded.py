@@ -129,14 +129,18 @@ class EmbeddedStore(GraphStore):
 
     def refresh(self) -> bool:
         """Reload when `current` points at another build or the updates graph changed (two cheap stats)."""
+        store_dir = str(self.store_dir)  # strings, not Paths: this runs on every request, even a cached one
         try:
-            target = os.readlink(self.path)
+            target = os.readlink(store_dir + "/current")
         except OSError:
             return False
-        updates = self.store_dir / UPDATES
-        mtime = updates.stat().st_mtime if updates.exists() else None
+        try:
+            mtime: float | None = os.stat(f"{store_dir}/{UPDATES}").st_mtime
+        except (FileNotFoundError, NotADirectoryError):
+            mtime = None
         if target == self._loaded_target and mtime == self._updates_mtime:
             return False
+        updates = self.store_dir / UPDATES
         with self._lock:
             if target == self._loaded_target and mtime == self._updates_mtime:
                 return False

@@ -397,12 +397,13 @@ def test_long_urls_headers_and_bodies_are_refused_by_the_server(planted_server):
 @pytest.fixture(scope="module")
 def one_slot_server(store_dir, tmp_path_factory):
     """One worker, four threads, one query slot and one place in the queue (waiting a third of the query timeout),
-    over the bundled build."""
+    over the bundled build; no /sparql answer cache, so a repeated cheap query still asks the pool for a slot."""
     log = tmp_path_factory.mktemp("one-slot") / "serve.log"
     server = start_server(Path(store_dir), log, env={"KG_WORKERS": "1", "KG_MAX_CONCURRENT_QUERIES": "1",
                                                      "KG_THREADS": "4", "KG_SPARQL_QUEUE": "1",
                                                      "KG_SPARQL_WAIT": str(LIVE_TIMEOUT / 3),
-                                                     "KG_QUERY_TIMEOUT": str(LIVE_TIMEOUT)})
+                                                     "KG_QUERY_TIMEOUT": str(LIVE_TIMEOUT),
+                                                     "KG_SPARQL_CACHE_BYTES": "0"})
     yield server
     server.stop()
 

@@ -204,3 +204,119 @@ def test_the_key_holds_the_variant_and_the_language():
         {"QUERY_STRING": "lang=fr"})}
     assert len(keys) == 5
     assert render.request_key({**base, "HTTP_COOKIE": "other=1"}) == render.request_key(base)
+
+
+# ---------------------------------------------------------------- warmed before the first visitor
+
+
+def undated(response) -> list[tuple[str, str]]:
+    """The headers but Date, which the server sets on each reply (a kept answer does not repeat its own)."""
+    return [(k, v) for k, v in headers_of(response) if k != "Date"]
+
+
+def test_warmed_pages_are_the_pages_a_request_renders(fresh_store, builder, monkeypatch):
+    """Each top page, for each Accept warmed, is kept before any request, byte for byte what rendering it on
+    request gives (headers too), and served without Flask."""
+    make_app = builder[1]
+    warmed, plain = make_app(fresh_store), make_app(fresh_store, render_cache_bytes=0)
+    kept = render.warm(warmed)
+    assert kept == len(render.top_paths()) * len(render.WARM_ACCEPTS)
+
+    def no_flask(*args, **kwargs):
+        raise AssertionError("a warmed page went through Flask")
+    monkeypatch.setattr(warmed, "full_dispatch_request", no_flask)
+    client, fresh = warmed.test_client(), plain.test_client()
+    for path in render.top_paths():
+        for accept in render.WARM_ACCEPTS:
+            served, rendered = client.get(path, headers={"Accept": accept}), fresh.get(path, headers={"Accept": accept})
+            assert rendered.status_code == 200, path
+            assert (served.status_code, served.data) == (200, rendered.data), (path, accept)
+            assert undated(served) == undated(rendered), (path, accept)
+
+
+def test_warmed_pages_are_not_served_after_a_rebuild(fresh_store, builder):
+    build_store, make_app = builder
+    app = make_app(fresh_store)
+    render.warm(app, ["/people"], ["text/html"])
+    build_store(fresh_store, """@prefix schema: <https://schema.org/> .
+        <http://127.0.0.1:8000/source/extra> { <http://127.0.0.1:8000/id/person/grace-renamed> a schema:Person ;
+            schema:name "Grace Renamed" . }""")
+    assert "Grace Renamed" in app.test_client().get("/people", headers={"Accept": "text/html"}).get_data(as_text=True)
+
+
+def test_the_server_makes_the_site_once_and_warms_it_before_forking(fresh_store, monkeypatch):
+    """gunicorn loads the app in its master (preload_app) and the top pages are kept there, so every worker
+    forked from it starts warm; another app under the same settings (bench/floor.py) is left as it is."""
+    from kg.settings import load_settings
+    from web.server import _Gunicorn
+
+    settings = load_settings({"store": fresh_store}, environ={})
+    server = _Gunicorn(settings)
+    assert server.cfg.preload_app
+    app = server.load()
+    assert len(app.extensions["kg_render_cache"]) == len(render.top_paths()) * len(render.WARM_ACCEPTS)
+    other = object()
+    assert not _Gunicorn(settings, other).cfg.preload_app and _Gunicorn(settings, other).load() is other
+
+
+def test_a_kept_answer_does_not_repeat_the_date_it_was_rendered(app):
+    """Date is the time of each reply, which the server (gunicorn) writes: a kept answer carries none of its own."""
+    client = app.test_client()
+    assert [client.get("/robots.txt").headers.get("Date") for _ in range(2)] == [None, None]
+
+
+# ---------------------------------------------------------------- shared by the workers through the build folder
+
+
+def dispatches(app, monkeypatch) -> list:
+    """The requests that reach the app's routes (past every cache) from now on."""
+    calls, original = [], app.full_dispatch_request
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
+    return calls
+
+
+@pytest.mark.parametrize("path", ["/id/person/ada-lovelace", "/id/paper/deep-widgets.ttl", "/people"])
+def test_another_worker_serves_what_one_rendered(fresh_store, builder, monkeypatch, path):
+    make_app = builder[1]
+    one, other = make_app(fresh_store), make_app(fresh_store)
+    first = one.test_client().get(path)
+    calls = dispatches(other, monkeypatch)
+    again = other.test_client().get(path)
+    assert calls == [] and again.status_code == 200
+    assert (again.data, undated(again)) == (first.data, undated(first))
+
+
+def test_shared_renders_follow_the_data_version(fresh_store, builder, monkeypatch):
+    make_app = builder[1]
+    one, other = make_app(fresh_store, update_secret="s3cret"), make_app(fresh_store, update_secret="s3cret")
+    assert "Grace" not in one.test_client().get("/people").get_data(as_text=True)
+    update = 'INSERT DATA { <http://127.0.0.1:8000/id/person/grace> a <https://schema.org/Person> ; ' \
+             '<https://schema.org/name> "Grace" }'
+    assert one.test_client().post("/sparql", data=update, content_type="application/sparql-update",
+                                  headers={"Authorization": "Bearer s3cret"}).status_code == 204
+    assert "Grace" in other.test_client().get("/people").get_data(as_text=True)
+
+
+def test_servers_with_other_settings_share_nothing(fresh_store, builder, monkeypatch):
+    make_app = builder[1]
+    one, other = make_app(fresh_store, page_size=1), make_app(fresh_store)
+    one.test_client().get("/people")
+    calls = dispatches(other, monkeypatch)
+    other.test_client().get("/people")
+    assert calls == [1]
+
+
+def test_a_store_serving_private_graphs_shares_nothing(fresh_store, monkeypatch):
+    from kg.settings import load_settings
+    from kg.store.embedded import EmbeddedStore
+    from web import create_app
+
+    settings = load_settings({"store": fresh_store}, environ={})
+    private = create_app(settings, EmbeddedStore(fresh_store, private=True))
+    for path in ("/", "/people", "/id/person/ada-lovelace"):
+        assert private.test_client().get(path).status_code == 200
+    assert not (fresh_store / "current" / render.SharedRenders.FOLDER).exists()
+    public = create_app(settings, EmbeddedStore(fresh_store))
+    calls = dispatches(public, monkeypatch)
+    public.test_client().get("/people")
+    assert calls == [1]

@@ -318,3 +318,122 @@ def test_relative_iris_resolve_against_the_endpoint(mini_client, query, expected
     response = mini_client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert expected.format(base=BASE) in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- one evaluation, and the answer cache
+
+
+class CountingStore:
+    """A store that counts the queries evaluated on it (a SELECT must be evaluated once per answer)."""
+
+    def __init__(self, store):
+        self.store, self.meta, self.calls = store, store.meta, 0
+
+    def query(self, *args, **kwargs):
+        self.calls += 1
+        return self.store.query(*args, **kwargs)
+
+
+@pytest.mark.parametrize("key", ["json", "xml", "csv", "tsv"])
+def test_a_select_is_evaluated_once_and_written_as_pyoxigraph_writes_it(mini_app, key):
+    from web.sparql import OFFERS_BY_KEY, ProtocolRequest, execute
+
+    store = mini_app.config["KG_STORE"]
+    counting = CountingStore(store)
+    query = f"SELECT ?p ?name ?none WHERE {{ ?p a <{SCHEMA.Person}> OPTIONAL {{ ?p <{SCHEMA.name}> ?name }} }}"
+    written = execute(counting, ProtocolRequest(query=query), OFFERS_BY_KEY[key], 100)
+    assert counting.calls == 1
+    assert written == store.query(query).serialize(format=OFFERS_BY_KEY[key].format.ox_results)
+
+
+def test_the_row_limit_stops_the_writer(mini_app):
+    from kg.errors import QueryError
+    from web.sparql import OFFERS_BY_KEY, ProtocolRequest, execute
+
+    store, op, offer = mini_app.config["KG_STORE"], ProtocolRequest(query=NAMES), OFFERS_BY_KEY["json"]
+    assert [b["name"]["value"] for b in json.loads(execute(store, op, offer, 4))["results"]["bindings"]] == PEOPLE
+    with pytest.raises(QueryError, match="more than 3 rows"):
+        execute(store, op, offer, 3)
+
+
+def count_pool_runs(app, monkeypatch) -> list:
+    """The queries the app's pool is asked to run from now on."""
+    from web.sparql import runner
+
+    pool, runs = runner(app), []
+    original = pool.run
+    monkeypatch.setattr(pool, "run", lambda fn, *args: runs.append(args) or original(fn, *args))
+    return runs
+
+
+def test_an_identical_query_is_answered_from_the_cache(fresh_store, builder, monkeypatch):
+    app = builder[1](fresh_store)
+    client, runs = app.test_client(), count_pool_runs(app, monkeypatch)
+    first = client.get("/sparql", query_string={"query": NAMES})
+    again = client.get("/sparql", query_string={"query": NAMES})
+    assert len(runs) == 1 and names_of(again) == PEOPLE
+    assert (again.data, again.headers["Content-Type"], again.headers["Vary"], again.headers["Cache-Control"]) == \
+        (first.data, first.headers["Content-Type"], first.headers["Vary"], first.headers["Cache-Control"])
+    posted = client.post("/sparql", data=NAMES.encode(), content_type="application/sparql-query")
+    assert names_of(posted) == PEOPLE and len(runs) == 1, "the same query by POST is the same answer"
+    csv_answer = client.get("/sparql", query_string={"query": NAMES}, headers={"Accept": "text/csv"})
+    narrowed = client.get("/sparql", query_string={"query": NAMES, "default-graph-uri": BASE + "source/resume"})
+    assert csv_answer.mimetype == "text/csv" and names_of(narrowed) == ["Ada Lovelace", "Dan Dare"]
+    assert len(runs) == 3, "another format or dataset is another answer"
+    table = {"Accept": BROWSER}
+    client.get("/sparql", query_string={"query": NAMES}, headers=table)
+    client.get("/sparql", query_string={"query": NAMES}, headers=table)
+    assert len(runs) == 5, "tables for people follow the language: not kept"
+
+
+def test_errors_are_not_kept(fresh_store, builder, monkeypatch):
+    app = builder[1](fresh_store, result_limit=2)
+    client, runs = app.test_client(), count_pool_runs(app, monkeypatch)
+    for _ in range(2):
+        assert client.get("/sparql", query_string={"query": NAMES}).status_code == 400
+        assert client.get("/sparql", query_string={"query": ASK}, headers={"Accept": "image/png"}).status_code == 406
+    assert len(runs) == 4
+
+
+def test_a_rebuild_or_an_update_drops_the_kept_answers(fresh_store, builder, monkeypatch):
+    build_store, make_app = builder
+    app = make_app(fresh_store, update_secret=SECRET)
+    client, runs = app.test_client(), count_pool_runs(app, monkeypatch)
+    assert names_of(client.get("/sparql", query_string={"query": NAMES})) == PEOPLE
+    build_store(fresh_store, f"""@prefix schema: <https://schema.org/> .
+        <{BASE}source/extra> {{ <{BASE}id/person/grace> a schema:Person ; schema:name "Grace Hopper" . }}""")
+    assert names_of(client.get("/sparql", query_string={"query": NAMES})) == sorted([*PEOPLE, "Grace Hopper"])
+    update = f'INSERT DATA {{ <{BASE}id/person/eve> a <{SCHEMA.Person}> ; <{SCHEMA.name}> "Eve" }}'
+    assert client.post("/sparql", data=update.encode(), content_type="application/sparql-update",
+                       headers={"Authorization": f"Bearer {SECRET}"}).status_code == 204
+    assert "Eve" in names_of(client.get("/sparql", query_string={"query": NAMES}))
+    assert len(runs) == 3
+
+
+def test_the_answer_cache_switched_off(fresh_store, builder, monkeypatch):
+    app = builder[1](fresh_store, sparql_cache_bytes=0)
+    client, runs = app.test_client(), count_pool_runs(app, monkeypatch)
+    for _ in range(3):
+        assert names_of(client.get("/sparql", query_string={"query": NAMES})) == PEOPLE
+    assert len(runs) == 3
+
+
+def test_a_query_text_is_read_once_and_refused_every_time(fresh_store, builder, monkeypatch):
+    """The lexer's passes (refusals, form, BASE) run once per distinct text, even with the answer cache off;
+    a refused text stays refused."""
+    from web import sparql
+
+    app = builder[1](fresh_store, sparql_cache_bytes=0)
+    client, reads = app.test_client(), []
+    original = sparql.forbidden_operation
+    monkeypatch.setattr(sparql, "forbidden_operation", lambda text: reads.append(text) or original(text))
+    sparql._read_query.cache_clear()
+    for _ in range(2):
+        assert names_of(client.get("/sparql", query_string={"query": NAMES})) == PEOPLE
+    service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    assert [client.get("/sparql", query_string={"query": service}).status_code for _ in range(2)] == [403, 403]
+    assert reads == [NAMES, service]
+    long = NAMES + " " * sparql.MEMO_QUERY_CHARS
+    for _ in range(2):
+        assert names_of(client.post("/sparql", data=long.encode(), content_type="application/sparql-query")) == PEOPLE
+    assert reads[2:] == [long, long], "a long text is not kept"
