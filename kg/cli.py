@@ -10,6 +10,7 @@ from typing import Any, Callable
 import click
 
 from kg.errors import BuildError, KGError
+from kg.formats import DATASET_FORMATS, RDF_FORMATS
 
 def _settings(**flags: Any):
     from kg.settings import load_settings
@@ -59,8 +60,7 @@ def main() -> None:
 
 
 # `kg build --out FILE`: the format the file's suffix names, as `kg export --format` would write it.
-OUT_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
-                ".jsonld": "jsonld", ".nq": "nq", ".trig": "trig"}
+OUT_SUFFIXES = {"." + f.suffix: f.name for f in (*RDF_FORMATS, *DATASET_FORMATS)} | {".owl": "rdfxml", ".xml": "rdfxml"}
 
 
 def out_format(out: Path) -> str:

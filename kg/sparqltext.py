@@ -79,11 +79,16 @@ def forbidden_operation(text: str) -> str | None:
     return None
 
 
+def refusal(forbidden: str) -> QueryError:
+    """The 403 for a query or update that uses a forbidden operation (as forbidden_operation names it)."""
+    return QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+
+
 def refuse_forbidden(text: str) -> None:
     """Raise QueryError 403 when the query or update reaches out (SERVICE, LOAD): nothing is sent or run."""
     forbidden = forbidden_operation(text)
     if forbidden:
-        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+        raise refusal(forbidden)
 
 
 def query_form(text: str) -> str | None:
@@ -100,4 +105,5 @@ def with_base(query: str, base: str) -> str:
     return f"BASE <{base}> {query}" if relative else query
 
 
-__all__ = ["Token", "tokens", "code_only", "forbidden_operation", "refuse_forbidden", "query_form", "with_base"]
+__all__ = ["Token", "tokens", "code_only", "forbidden_operation", "refusal", "refuse_forbidden", "query_form",
+           "with_base"]

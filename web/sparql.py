@@ -33,7 +33,7 @@ from flask import Blueprint, Flask, current_app, make_response, render_template,
 
 from kg.errors import BadParameter, QueryError
 from kg.formats import PREFIXES, RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, serialize_triples
-from kg.sparqltext import forbidden_operation, query_form, refuse_forbidden, with_base
+from kg.sparqltext import forbidden_operation, query_form, refusal, refuse_forbidden, with_base
 from kg.store.embedded import GraphStore
 from kg.store.queries import load_queries
 from kg.vocab import DCTERMS, RDF, SCHEMA, SD, VOID, XSD
@@ -318,7 +318,7 @@ def run_query(op: ProtocolRequest):
     """Refuse what may not run, negotiate, run the query in the pool under its limits, write the response."""
     forbidden, form, text = read_query(op.query, app_base() + "sparql")
     if forbidden:
-        raise QueryError(f"{forbidden} is not allowed on this endpoint", 403)
+        raise refusal(forbidden)
     offer, offers = choose_results(form)
     based = replace(op, query=text)
     if offer is None:
