@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from kg.vocab import NAMESPACES
+from kg.vocab import NAMESPACES, W3CFORMATS
 
 
 GRAPH, DATASET, RESULTS, DOCUMENT = "graph", "dataset", "results", "document"
@@ -38,7 +38,7 @@ class Format:
         return (self.media_type, *self.aliases)
 
 
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = str(W3CFORMATS)
 
 # The table: each route offers a selection of it, in its own order of preference (web.negotiation).
 FORMATS: tuple[Format, ...] = (

@@ -12,13 +12,14 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, VOID, XSD
 SCHEMA = Namespace("https://schema.org/")
 KG = Namespace("https://w3id.org/scholarly-kg/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+W3CFORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C's names of formats (service descriptions, VoID)
 KGSH = Namespace("https://w3id.org/scholarly-kg/shapes#")  # the SHACL shapes (ontology/shapes.ttl)
 # schema.org's http form: foreign RDF and the published JSON-LD context use it; the graph reads it as SCHEMA.
 SCHEMA_HTTP = Namespace("http://schema.org/")
 # Every namespace above, by the prefix the project writes it with (Turtle, SPARQL, curies).
 NAMESPACES: dict[str, Namespace] = {"schema": SCHEMA, "foaf": FOAF, "kg": KG, "prov": PROV, "xsd": XSD, "rdf": RDF,
                                     "rdfs": RDFS, "owl": OWL, "dcterms": DCTERMS, "void": VOID, "sh": SH, "sd": SD,
-                                    "kgsh": KGSH}
+                                    "kgsh": KGSH, "formats": W3CFORMATS}
 
 # The project's own terms (defined in ontology/kg.ttl, each tied to schema.org or FOAF).
 KG_TERMS = {
@@ -45,7 +46,7 @@ def ox_term(iri: str) -> ox.NamedNode:
 OX_TYPE = ox_term(RDF.type)  # rdf:type, the predicate every store query and quad filter meets
 
 __all__ = ["SCHEMA", "SCHEMA_HTTP", "FOAF", "PROV", "RDF", "RDFS", "OWL", "XSD", "DCTERMS", "VOID", "SH", "KG", "KGSH",
-           "SD", "NAMESPACES", "KG_TERMS", "OX_TYPE", "ox_term"]
+           "SD", "W3CFORMATS", "NAMESPACES", "KG_TERMS", "OX_TYPE", "ox_term"]
 
 # arXiv categories the profile meets, by full code: the names arXiv gives them.
 ARXIV_CATEGORIES = {
