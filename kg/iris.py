@@ -21,6 +21,13 @@ class Kind:
     label: str
     schema_type: str  # the schema.org type JSON-LD gives a resource of this kind when it knows no more specific one
     foaf_type: URIRef | None = None  # the FOAF class, where FOAF has one (the builder infers it from schema.org)
+    list_route: str = ""  # the list page's route when it is not /{plural}
+
+    @property
+    def list_path(self) -> str:
+        """The path of the kind's list page ("/people"), or "" when it has none."""
+        route = self.list_route or self.plural
+        return "/" + route if route else ""
 
 
 KINDS: dict[str, Kind] = {
@@ -29,7 +36,9 @@ KINDS: dict[str, Kind] = {
         Kind("person", "people", SCHEMA.Person, "People", "Person", FOAF.Person),
         Kind("organization", "organizations", SCHEMA.Organization, "Organizations", "Organization",
              FOAF.Organization),
-        Kind("paper", "papers", SCHEMA.ScholarlyArticle, "Publications", "ScholarlyArticle", FOAF.Document),
+        # /papers is the owner's publications (web.pages); every paper of the graph is listed at /papers/all
+        Kind("paper", "papers", SCHEMA.ScholarlyArticle, "Publications", "ScholarlyArticle", FOAF.Document,
+             "papers/all"),
         Kind("project", "projects", SCHEMA.Project, "Projects", "Project", FOAF.Project),
         # an initiative is also a schema:Organization, or a schema:Event when it has a date (kg.build)
         Kind("initiative", "initiatives", KG.Initiative, "Initiatives", "Organization"),

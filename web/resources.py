@@ -39,7 +39,6 @@ bp = Blueprint("resources", __name__)
 
 JSONLD_LIST = offer_named("jsonld", loose=True)
 LIST_OFFERS: tuple[Offer, ...] = (HTML, JSONLD_LIST)
-LIST_PATHS = {"paper": "papers/all"}  # /papers is the owner's publications page (web.pages)
 
 
 # ---------------------------------------------------------------- template helpers
@@ -254,7 +253,7 @@ def list_jsonld(kind: str, items: list[ListItem] | None = None, *, offset: int =
 
 def list_path(kind: str) -> str:
     """The path of a kind's list page ("/people"; "/papers/all")."""
-    return "/" + LIST_PATHS.get(kind, iris.KINDS[kind].plural)
+    return iris.KINDS[kind].list_path
 
 
 @dataclass(frozen=True)
