@@ -4,7 +4,6 @@ copies of them changed where the corpus lacks a case."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
 from kg.sources import academicpages, alfolio, hugoblox, read_content
 from corpus import of as _of, paper as _paper, site, warnings as _warnings
-from site_edits import VALUES, edited
+from site_edits import check_retyped, edited, retyped_cases
 
 IMPORTER = academicpages  # the `read` fixture (conftest.py) reads corpus sites with it
 
@@ -214,24 +213,13 @@ def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, dat
     assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))
 
 
-RETYPED = [(name, path, key) for name, path in [
+RETYPED = retyped_cases(site, [
     ("antonior92", "_config.yml"), ("antonior92", "_pages/about.md"), ("antonior92", "_publications/2017-IFAC.md"),
     ("antonior92", "_talks/2012-03-01-talk-1.md"), ("goncalomcorreia", "_pages/cv.md"),
-    ("goncalomcorreia", "_publications/201911-adaptive-sparse.md"), ("goncalomcorreia", "_teaching/2019-TA-DSL.md")]
-           for key in sorted(READ) if re.search(rf"^{key}\s*[:=]", (site(name) / path).read_text(), re.MULTILINE)]
+    ("goncalomcorreia", "_publications/201911-adaptive-sparse.md"), ("goncalomcorreia", "_teaching/2019-TA-DSL.md")],
+    READ)
 
 
 @pytest.mark.parametrize("name, path, key", RETYPED, ids=[f"{n}:{p}:{k}" for n, p, k in RETYPED])
 def test_each_read_key_with_a_value_of_another_type(tmp_path: Path, name: str, path: str, key: str) -> None:
-    """Every key the importer reads, in the files it reads, given each value of another type in turn (and its
-    block under it removed): records with warnings, or a SourceError naming the file; never another exception."""
-    folder = Path(shutil.copytree(site(name), tmp_path / "site"))
-    text = (folder / path).read_text(encoding="utf-8")
-    block = re.search(rf"^{key}(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
-    for value in VALUES:
-        (folder / path).write_text(text[:block.start()] + key + block.group(1) + " " + value + "\n" +
-                                   text[block.end():], encoding="utf-8")
-        try:
-            academicpages.read_folder(folder, "site")
-        except SourceError as exc:
-            assert exc.path == "site/" + path, (value, exc)
+    check_retyped(academicpages.read_folder, site(name), tmp_path, path, key)

@@ -4,7 +4,6 @@ hugoblox) and on copies of them changed where the corpus lacks a case."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from kg.errors import SourceError
 from kg.records import Entity, Owner, Paper, PartialDate, Role, SourceDocument, Warning_
 from kg.sources import academicpages, alfolio, hugoblox, read_content
 from corpus import of as _of, paper as _paper, site, warnings as _warnings
-from site_edits import VALUES, edited
+from site_edits import check_retyped, edited, retyped_cases
 
 IMPORTER = hugoblox  # the `read` fixture (conftest.py) reads corpus sites with it
 
@@ -198,27 +197,15 @@ def test_mutated_site_files_give_records_or_a_source_error(tmp_path_factory, dat
     assert all(w.origin.path.startswith("site/") for w in _of(records, Warning_))
 
 
-RETYPED = [(name, path, key) for name, path in [
+RETYPED = retyped_cases(site, [
     ("1zb", "content/authors/admin/_index.md"), ("1zb", "content/home/about.md"),
     ("1zb", "content/publication/roof/index.md"), ("1zb", "config/_default/config.yaml"),
-    ("0cooper", "content/publication/rubies/index.md")]
-           for key in sorted(READ) if re.search(rf"^{key}\s*[:=]", (site(name) / path).read_text(), re.MULTILINE)]
+    ("0cooper", "content/publication/rubies/index.md")], READ)
 
 
 @pytest.mark.parametrize("name, path, key", RETYPED, ids=[f"{n}:{p}:{k}" for n, p, k in RETYPED])
 def test_each_read_key_with_a_value_of_another_type(tmp_path: Path, name: str, path: str, key: str) -> None:
-    """Every key the importer reads, in the files it reads, given each value of another type in turn (and its
-    block under it removed): records with warnings, or a SourceError naming the file; never another exception."""
-    folder = Path(shutil.copytree(site(name), tmp_path / "site"))
-    text = (folder / path).read_text(encoding="utf-8")
-    block = re.search(rf"^{key}(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", text, re.MULTILINE)
-    for value in VALUES:
-        (folder / path).write_text(text[:block.start()] + key + block.group(1) + " " + value + "\n" +
-                                   text[block.end():], encoding="utf-8")
-        try:
-            hugoblox.read_folder(folder, "site")
-        except SourceError as exc:
-            assert exc.path == "site/" + path, (value, exc)
+    check_retyped(hugoblox.read_folder, site(name), tmp_path, path, key)
 
 
 def test_a_site_without_profiles_is_owned_by_its_title(copy) -> None:
