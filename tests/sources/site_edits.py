@@ -10,6 +10,7 @@ from typing import Callable
 
 from hypothesis import strategies as st
 from kg.errors import SourceError
+from kg.records import Warning_
 
 VALUES = ["3", "[1, 2]", "{a: 1}", "[{b: 2}]", "", "true", "2020-13-45"]
 _KEY_BLOCK = re.compile(r"^([\w-]+)(\s*[:=])[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*", re.MULTILINE)
@@ -44,6 +45,24 @@ def check_retyped(read_folder: Callable, source: Path, work: Path, path: str, ke
             read_folder(folder, "site")
         except SourceError as exc:
             assert exc.path == "site/" + path, (value, exc)
+
+
+def edit_some(data: st.DataObject, files: list[Path], read: set[str], tokens: list[str]) -> None:
+    """One to four edits (see `edited`), each in a file drawn from `files`, written in place."""
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(files))
+        path.write_text(data.draw(edited(path.read_text(encoding="utf-8"), read, tokens)), encoding="utf-8")
+
+
+def check_read(read_folder: Callable, folder: Path) -> None:
+    """The importer gives records whose warnings each name a file of the site, or a SourceError naming one;
+    never another exception."""
+    try:
+        records = read_folder(folder, "site")
+    except SourceError as exc:
+        assert exc.path.startswith("site/") and exc.problem
+        return
+    assert all(w.origin.path.startswith("site/") for w in records if isinstance(w, Warning_))
 
 
 @st.composite
