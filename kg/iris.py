@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
 
 from rdflib import URIRef
 
@@ -108,6 +109,20 @@ _FILE_SUFFIX = re.compile(r"^[^/?#]*\.(?:html?|pdf|md|markdown|php|aspx?|jpe?g|p
 _LIQUID_PREFIX = re.compile(r"^(?:\{\{[^}]*\}\}\s*)+")
 
 
+def url_parts(url: str) -> SplitResult:
+    """A URL's parts, or none for one Python's parser refuses (`https://[not an address]/`): links in people's
+    files are not checked before they are read, and the IRI check later says what was left out."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
+def url_host(url: str) -> str:
+    """A URL's host without `www.`, lower-cased; empty when it has none or cannot be parsed."""
+    return (url_parts(url).hostname or "").removeprefix("www.")
+
+
 def is_iri(text: str) -> bool:
     """Whether text is an absolute IRI an RDF store accepts (RFC 3987, as Oxigraph checks it)."""
     import pyoxigraph
@@ -136,7 +151,10 @@ def repair_url(raw: str, base: str | None = None) -> tuple[str | None, str | Non
         if _HOST_FIRST.match(fixed) and not _FILE_SUFFIX.match(fixed):
             fixed, done = "https://" + fixed, [*done, "added https://"]
         elif base:
-            fixed, done = urljoin(base.rstrip("/") + "/", fixed), [*done, f"resolved against {base}"]
+            try:
+                fixed, done = urljoin(base.rstrip("/") + "/", fixed), [*done, f"resolved against {base}"]
+            except ValueError:
+                return None, f"unusable URL {raw.strip()!r} left out"
         else:
             return None, f"relative URL {raw.strip()!r} left out (the site's address is not known)"
     if not is_iri(fixed):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 import re
 from typing import Callable, Mapping
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from kg.iris import url_parts
 
 _LIQUID = re.compile(r"\{\{\s*site\.(?:url|baseurl)\s*\}\}")
 _OTHER_LIQUID = re.compile(r"\{\{[^}]*\}\}|\{%[^%]*%\}|%7B%7B")
@@ -17,7 +18,7 @@ SITE_SCHEME = "kg-site:"
 
 def normalize_url(url: str) -> str:
     """A URL reduced to what identifies a page: no scheme, no `www.`, no trailing slash, no fragment, lower host."""
-    parts = urlsplit(url.strip())
+    parts = url_parts(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""

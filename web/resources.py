@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, make_response, redirect, render_template, request
 
 from kg import iris
+from kg.iris import url_parts
 from kg.errors import BadParameter, ResourceNotFound
 from kg.formats import PREFIXES, serialize_triples
 from kg.store.embedded import LEDGER
@@ -51,7 +52,7 @@ def href(url: str | None) -> str | None:
         return None
     if url.startswith("/") and not url.startswith("//"):
         return url
-    parts = urlsplit(url)
+    parts = url_parts(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
+from kg.iris import url_parts
 from kg.store.queries import load_queries, run
 from kg.store.embedded import GraphStore
 
@@ -45,7 +46,7 @@ def _most_precise(dates: set[str]) -> str | None:
 
 def _profile(url: str) -> dict:
     """A JSON Resume profile for a link: network from the host, username from the path or a user= parameter."""
-    parts = urlsplit(url)
+    parts = url_parts(url)
     host = parts.hostname or ""
     network = NETWORKS.get(host) or ("Mastodon" if "/@" in parts.path else host.removeprefix("www."))
     username = (parse_qs(parts.query).get("user") or [None])[0] or parts.path.rstrip("/").rsplit("/", 1)[-1]

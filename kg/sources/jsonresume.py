@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from kg.errors import SourceError
 from kg.records import Entity, Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
+from kg.iris import url_host
 from kg.sources.readers import REPO_HOSTS, Arr, Obj, load_located
 
 NAME = "resume"
@@ -131,7 +131,7 @@ def _names(item: dict, key: str) -> list[str]:
 
 
 def _is_repository(url: str | None) -> bool:
-    return bool(url) and (urlparse(url).hostname or "").removeprefix("www.") in REPO_HOSTS
+    return bool(url) and url_host(url) in REPO_HOSTS
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from kg.records import Entity, Origin, PartialDate, Warning_
 from kg.sources.bio.page import Link, Page, Para, Sentence
@@ -12,6 +11,7 @@ from kg.sources.bio.words import (ACRONYM, DOMAIN_NAME, EVENT_WORDS, INITIATIVE_
                                   NOT_A_NAME, PROJECT_SECTION, PROJECT_WORDS, STRONG_ORG_TYPES,
                                   SUPER_EVENT, YEAR, clean_name, is_site_page, looks_like_person, org_type_of,
                                   strip_honorific)
+from kg.iris import url_host, url_parts
 from kg.sources.readers import REPO_HOSTS
 
 
@@ -91,9 +91,9 @@ class EntityReader:
     def _unnamed(self, link: Link, origin: Origin) -> Entity | None:
         """A link whose text names nothing ("this", "here", "code"): a repository on a code host is a project named
         by its path; anything else stays in the text only."""
-        url = urlparse(link.url)
+        url = url_parts(link.url)
         slug = url.path.rstrip("/").rsplit("/", 1)[-1]
-        if (url.hostname or "").removeprefix("www.") in REPO_HOSTS and url.path.strip("/").count("/") == 1 and slug:
+        if url_host(link.url) in REPO_HOSTS and url.path.strip("/").count("/") == 1 and slug:
             return Entity(kind="project", name=slug, origin=origin, url=link.url, repository=link.url)
         return None
 
@@ -126,13 +126,13 @@ class EntityReader:
     def _is_project(self, link: Link, para: Para, strong: bool) -> bool:
         """Strong evidence: project words, a domain-name title or a code host; weak: a projects section."""
         if strong:
-            host = (urlparse(link.url).hostname or "").removeprefix("www.")
+            host = url_host(link.url)
             return bool(PROJECT_WORDS.search(link.text) or DOMAIN_NAME.match(link.text) or host in REPO_HOSTS)
         return bool(para.section and PROJECT_SECTION.search(para.section))
 
     def _project(self, link: Link, sentence: Sentence, origin: Origin) -> Entity:
         """A project: its repository when on a code host, people linked in its sentence as members, an apposition."""
-        host = (urlparse(link.url).hostname or "").removeprefix("www.")
+        host = url_host(link.url)
         members = [l.text for l in sentence.links
                    if l is not link and (looks_like_person(l.text) or strip_honorific(l.text)[0])]
         apposition = re.match(r",\s+((?:a|an|the)\s+[^;]+?)[.!]?$",

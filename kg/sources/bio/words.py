@@ -4,9 +4,9 @@ honorifics, role clauses; and the small tests built on them."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from kg.records import PartialDate
+from kg.iris import url_parts
 
 LIQUID = re.compile(r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -118,7 +118,7 @@ def is_site_page(url: str) -> bool:
     """Links naming no entity: into the owner's own site (Liquid-prefixed or relative), or off the web (mailto:)."""
     if url.startswith(("{{", "{%", "/", "#", ".")):
         return True
-    return urlparse(url).scheme.lower() not in ("http", "https")
+    return url_parts(url).scheme.lower() not in ("http", "https")
 
 
 def clean_name(text: str) -> str:
