@@ -38,7 +38,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.sparqltext import Token, query_form, refuse_forbidden, tokens
-from kg.store.embedded import UPDATES_GRAPH, BuildMeta, GraphStore, Term, updated_triples
+from kg.store.base import BuildMeta, GraphStore, Term
+from kg.store.embedded import UPDATES_GRAPH, updated_triples
 from kg.vocab import RDF, SCHEMA, SD
 
 RDF_TYPE = str(RDF.type)
