@@ -41,6 +41,7 @@ from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.errors import not_acceptable
 from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish
 from web.render import RenderCache, Rendered
+from web.sparql_fast import FAILED
 
 if TYPE_CHECKING:
     from kg.store.limits import QueryPool
@@ -290,6 +291,9 @@ def choose_results(form: str | None) -> tuple[Offer | None, tuple[Offer, ...]]:
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """The SPARQL 1.1 Protocol endpoint (query and update operations), description and editor."""
+    failed = request.environ.pop(FAILED, None)
+    if failed is not None:  # web.sparql_fast ran this request's query and it failed: say so as any route would
+        raise failed
     op = read_request()
     if op.update is not None:
         return run_update(op)
