@@ -41,7 +41,6 @@ from web.cache import app_base, app_settings, app_store, cached, stamp
 from web.errors import not_acceptable
 from web.negotiation import HTML, RDF_OFFERS, RESULT_OFFERS, Offer, choose, finish
 from web.render import RenderCache, Rendered
-from web.sparql_fast import FAILED
 
 if TYPE_CHECKING:
     from kg.store.limits import QueryPool
@@ -59,6 +58,7 @@ OFFERS_BY_KEY = {o.key: o for o in (*SOLUTION_OFFERS, *GRAPH_OFFERS)}  # the key
 FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt",
                 "rdf+xml": "rdfxml", "rdf": "rdfxml", "srj": "json", "srx": "xml", "table": "html"}
 GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld"}
+FAILED = "kg.sparql.failed"  # environ key: an error web.sparql_fast met running the query, for endpoint to raise
 DEFAULT_QUERY = f"PREFIX schema: <{SCHEMA}>\n" + """
 
 SELECT ?paper ?title ?date

@@ -24,8 +24,8 @@ from flask import Flask
 from web.guard import HEADERS
 from web.negotiation import negotiate
 from web.render import Rendered
+from web.sparql import FAILED, GRAPH_OFFERS, SOLUTION_OFFERS, _answer, answer_cache, read_query, runner
 
-FAILED = "kg.sparql.failed"  # environ key: the error the fast path met, for the Flask route to raise
 _FIXED_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-cache"), *HEADERS.items())
 
 
@@ -54,8 +54,6 @@ class SparqlFastPath:
 
     def _answer(self, environ: dict, query: str) -> tuple[str, bytes] | None:
         """(Content-Type, body) of the answer, or None when Flask should answer (refused, HTML, 406)."""
-        from web.sparql import GRAPH_OFFERS, SOLUTION_OFFERS, _answer, answer_cache, read_query, runner
-
         app = self.app
         settings, store = app.config["KG_SETTINGS"], app.config["KG_STORE"]
         forbidden, form, text = read_query(query, (store.meta.base or settings.base) + "sparql")
@@ -105,4 +103,4 @@ def install(app: Flask) -> None:
     app.wsgi_app = SparqlFastPath(app.wsgi_app, app)
 
 
-__all__ = ["FAILED", "SparqlFastPath", "install", "plain_query"]
+__all__ = ["SparqlFastPath", "install", "plain_query"]
