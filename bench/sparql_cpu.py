@@ -88,16 +88,18 @@ def send(conn: http.client.HTTPConnection, path: str, accept: str) -> bytes:
     return body
 
 
-def cpu_per_request(pid: int, url: str, path: str, accept: str, n: int) -> float:
-    """Milliseconds of the server tree's CPU per request, over n sequential requests after a warm-up."""
+def cpu_per_request(pid: int, url: str, path: str, accept: str, n: int, distinct: bool = False) -> float:
+    """Milliseconds of the server tree's CPU per request, over n sequential requests after a warm-up; distinct:
+    each request's text made unique by a trailing comment, as truly ad-hoc queries are (nothing kept helps)."""
     conn = client(url)
+    paths = [path + (f"%0A%23+{time.monotonic_ns()}-{i}" if distinct else "") for i in range(n + 5)]
     try:
-        for _ in range(5):
-            send(conn, path, accept)
+        for i in range(5):
+            send(conn, paths[i], accept)
         time.sleep(0.05)
         before = tree_cpu(pid)
-        for _ in range(n):
-            send(conn, path, accept)
+        for i in range(5, n + 5):
+            send(conn, paths[i], accept)
         time.sleep(0.05)  # let a worker finish its bookkeeping (access log) before reading
         return (tree_cpu(pid) - before) * 1000 / n
     finally:
@@ -166,6 +168,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--queries", default=",".join(name for name, _ in run.NAMED))
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--distinct", action="store_true", help="a new query text for every request")
     parser.add_argument("--profile", type=Path, help="a folder for py-spy profiles (raw and summary per tree)")
     parser.add_argument("--profile-seconds", type=float, default=20)
     args = parser.parse_args()
@@ -213,12 +216,12 @@ def main() -> int:
                 for fmt in formats:
                     for label, server in servers:
                         ms = cpu_per_request(server.process.pid, server.url, paths[label][name], FORMATS[fmt],
-                                             args.n)
+                                             args.n, args.distinct)
                         key = (name, fmt, label)
                         best[key] = min(best.get(key, ms), ms)
         labels = [label for label, _ in servers]
         print(f"CPU ms per request of the server's process tree (lowest of {args.rounds} rounds of {args.n} "
-              f"sequential requests; store {store_dir}, {os.cpu_count()} cores, load "
+              f"sequential requests{', each a distinct text' if args.distinct else ''}; store {store_dir}, {os.cpu_count()} cores, load "
               f"{os.getloadavg()[0]:.2f})\n")
         print("| query | format | " + " | ".join(labels) + " |")
         print("| --- | --- |" + " ---: |" * len(labels))
