@@ -221,8 +221,8 @@ def main() -> int:
                         best[key] = min(best.get(key, ms), ms)
         labels = [label for label, _ in servers]
         print(f"CPU ms per request of the server's process tree (lowest of {args.rounds} rounds of {args.n} "
-              f"sequential requests{', each a distinct text' if args.distinct else ''}; store {store_dir}, {os.cpu_count()} cores, load "
-              f"{os.getloadavg()[0]:.2f})\n")
+              f"sequential requests{', each a distinct text' if args.distinct else ''}; store {store_dir}, "
+              f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})\n")
         print("| query | format | " + " | ".join(labels) + " |")
         print("| --- | --- |" + " ---: |" * len(labels))
         for name in names:
