@@ -395,6 +395,24 @@ def _read_blocking(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _read_request(fd: int) -> bytes | None:
+    """One request (a size header, then that many bytes), in one read when it came whole; None once the worker
+    is gone. The worker sends one request and waits for its answer, so nothing past it is read."""
+    data = os.read(fd, 1 << 16)
+    if len(data) < _HEADER.size:
+        rest = _read_blocking(fd, _HEADER.size - len(data)) if data else None
+        if rest is None:
+            return None
+        data += rest
+    size = _HEADER.unpack_from(data)[0]
+    if len(data) < _HEADER.size + size:
+        rest = _read_blocking(fd, _HEADER.size + size - len(data))
+        if rest is None:
+            return None
+        data += rest
+    return data[_HEADER.size:]
+
+
 # ---------------------------------------------------------------- the child
 
 
@@ -408,10 +426,7 @@ def _serve(req_r: int, resp_w: int, stores: list[GraphStore], limits: Limits, of
             store.refresh = _no_refresh  # type: ignore[method-assign]  # this copy answers from what it holds
         seconds = math.ceil(limits.timeout) + 1
         while True:
-            header = _read_blocking(req_r, _HEADER.size)
-            if header is None:
-                break
-            request = _read_blocking(req_r, _HEADER.unpack(header)[0])
+            request = _read_request(req_r)
             if request is None:
                 break
             signal.alarm(seconds)
