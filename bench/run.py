@@ -100,7 +100,8 @@ def load_build(folder: Path, store_dir: Path) -> dict:
     """Write a build from the generated files as `kg build` lays it out, without its importers and SHACL
     validation (which do not scale past ~100k triples yet): each file its named graph, meta, text index."""
     from kg.iris import slugify
-    from kg.store.embedded import BuildMeta, new_build_id, write_build
+    from kg.store.base import BuildMeta
+    from kg.store.embedded import new_build_id, write_build
     from kg.store.textindex import INDEX, build_text_index
 
     files = sorted(folder.glob("*.nt"))

@@ -6,7 +6,7 @@ MODE: memory-python-merge (kg/store/embedded.py's in-memory path before streamin
 write_build does once per large build), disk-read-only (what each worker does then). GRAPH.NQ is a build's
 graph.nq (bench/run.py leaves them in /tmp/kg-bench/store-*/current/); PERSON_IRI a person of that data.
 """
-import os, re, resource, statistics, sys, time, shutil
+import re, resource, statistics, sys, time, shutil
 import pyoxigraph as ox
 mode, nq = sys.argv[1], sys.argv[2]
 def rss():

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 PATHS = ["/id/person/alex-hernandez-garcia.ttl", "/id/paper/multi-objective-gflownets", "/queries/coauthors.json"]
 WAITRESS = """

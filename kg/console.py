@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 
 def term_text(term) -> str:

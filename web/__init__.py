@@ -6,7 +6,7 @@ from flask import Flask
 
 from kg.settings import Settings, load_settings
 from kg.store import open_store
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Flask:

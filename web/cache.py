@@ -9,7 +9,7 @@ from typing import Any, Callable, Hashable
 from flask import Flask, current_app
 
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 
 def app_store() -> GraphStore:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kg import iris
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 from kg.vocab import FOAF, KG, PROV, RDF, SCHEMA
 
 S, F, K = str(SCHEMA), str(FOAF), str(KG)

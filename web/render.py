@@ -34,7 +34,7 @@ from typing import Callable, Iterable
 
 from werkzeug.http import parse_etags
 
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 NOT_KEPT_PREFIXES = ("/sparql",)
 _LANG_COOKIE = re.compile(r"(?:^|;)\s*lang=([^;]*)")

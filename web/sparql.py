@@ -34,7 +34,7 @@ from flask import Blueprint, Flask, current_app, make_response, render_template,
 from kg.errors import BadParameter, QueryError
 from kg.formats import PREFIXES, RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, serialize_triples
 from kg.sparqltext import forbidden_operation, query_form, refusal, refuse_forbidden, with_base
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 from kg.store.queries import load_queries
 from kg.vocab import DCTERMS, RDF, SCHEMA, SD, VOID, XSD
 from web.cache import app_base, app_settings, app_store, cached, stamp

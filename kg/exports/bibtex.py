@@ -8,7 +8,7 @@ import bibtexparser
 from bibtexparser.model import Entry, Field
 
 from kg.store.queries import load_queries, run
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 

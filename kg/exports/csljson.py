@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 
 from kg.store.queries import load_queries, run
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "do", "dos", "das", "du", "la", "le",
              "ten", "ter", "y"}

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from kg.formats import BY_NAME, PREFIXES, serialize_triples
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 TRIPLE_FORMATS = ("ttl", "nt", "rdfxml")
 

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 
 from kg.iris import url_parts
 from kg.store.queries import load_queries, run
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 NETWORKS = {"orcid.org": "ORCID", "www.wikidata.org": "Wikidata", "wikidata.org": "Wikidata",

@@ -9,7 +9,7 @@ from kg.errors import SourceError
 from kg.records import Origin, Owner, PartialDate, Record, Role, SourceDocument, Warning_
 from kg.sources import bibtexfile, jsonresume
 from kg.sources.alfolio_template import TEMPLATE_CV_ITEMS, item_fingerprint
-from kg.sources.readers import Arr, Obj, arr, obj
+from kg.sources.readers import Arr, Obj, arr, obj, strip_honorific
 
 YAML_TYPE = "application/yaml"
 RENDERCV_NETWORKS: dict[str, str] = {  # RenderCV social network -> profile URL template
@@ -36,7 +36,6 @@ _MONTH_YEAR = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.?\s+)?(?P<year>\d{4})(?:-(?
 _ANCHOR = re.compile(r"<a\s[^>]*href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a>", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
 _ADVISOR = re.compile(r"^(?:co-?)?(?:advisors?|supervisors?|advised by|supervised by)\s*:?\s*(?P<names>.+)$", re.I)
-_HONORIFIC = re.compile(r"^(?:Prof\.?|Professor|Dr\.?)\s+")
 _AWARDER = re.compile(r"^(?P<title>.+?)\s*\((?P<awarder>[^()]+)\)\s*$|^(?P<title2>.+),\s*(?P<awarder2>[^,]+)$")
 _AWARDER_WORDS = re.compile(
     r"\b(?:society|university|universit[éeà]|institute|institut|foundation|association|academy|council|"
@@ -211,7 +210,7 @@ class ListCV(_CV):
             elif yaml_text(entry):
                 advisor = _ADVISOR.match(yaml_text(entry))
                 if advisor:
-                    supervisors += [_HONORIFIC.sub("", n.strip()) for n in re.split(r",| and ", advisor["names"])
+                    supervisors += [strip_honorific(n)[1] for n in re.split(r",| and ", advisor["names"])
                                     if n.strip()]
                 lines.append(yaml_text(entry))
         return "\n".join(lines) or None, supervisors

@@ -276,6 +276,15 @@ def is_personal_name(text: str) -> bool:
     return bool(named) and all(_is_name_part(p) for w in named for p in w.split("-"))
 
 
+_HONORIFIC = re.compile(r"^(?P<h>Prof\.?|Professor|Dr\.?)\s+(?P<name>\S.*)$")
+
+
+def strip_honorific(text: str) -> tuple[str | None, str]:
+    """("Prof.", "Ada Lovelace") from "Prof. Ada Lovelace"; (None, text) without one."""
+    m = _HONORIFIC.match(text.strip())
+    return (m["h"], m["name"].strip()) if m else (None, text.strip())
+
+
 REPO_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})  # a link there is code
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)

@@ -9,7 +9,7 @@ from kg.errors import StoreError
 
 if TYPE_CHECKING:
     from kg.settings import Settings
-    from kg.store.embedded import GraphStore
+    from kg.store.base import GraphStore
 
 
 def open_store(settings: Settings, endpoint: str | None = None, *, private: bool = False) -> GraphStore:

@@ -1,4 +1,4 @@
-"""The store interface, and the embedded store: Oxigraph on disk, a new build swapped in whole.
+"""The embedded store: Oxigraph on disk, a new build swapped in whole.
 
 Layout of a store folder:
     builds/{build_id}/graph.nq      every quad of the build (the dump, the source of truth)
@@ -23,15 +23,15 @@ import shutil
 import signal
 import threading
 import time
-from abc import ABC, abstractmethod
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.store.base import BuildMeta, GraphStore
 
 UPDATES_GRAPH = "graph/updates"  # appended to the base IRI
 # The files of a store folder and of a build in it (the one place their names are spelled).
@@ -51,56 +51,7 @@ DISK_STORE = "oxigraph"  # a build's on-disk Oxigraph store, written for large b
 # ~930 MiB, for queries 1.5-3x slower (docs/performance.md).
 DISK_STORE_MIN_QUADS = 250_000
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _INHERITED: list = []  # on-disk store handles a forked child inherited (see EmbeddedStore._own_handle)
-
-
-@dataclass
-class BuildMeta:
-    """What a build is: its id (also the HTTP validator), base IRI, time and counts computed once."""
-
-    build_id: str
-    base: str
-    built_at: str
-    triples: int = 0
-    graphs: list[str] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, path: Path) -> "BuildMeta":
-        return cls(**json.loads(path.read_text()))
-
-
-class GraphStore(ABC):
-    """What every backend offers the queries, web and export stages. Terms are pyoxigraph terms."""
-
-    meta: BuildMeta
-
-    @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None, *,
-              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
-        """Run a SPARQL query over the union of all graphs (or the given dataset); pyoxigraph results."""
-
-    @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run SPARQL Update confined to the updates graph."""
-
-    @abstractmethod
-    def quads(self) -> Iterator[ox.Quad]:
-        """Every quad, for exports."""
-
-    def refresh(self) -> bool:
-        """Pick up a newer build if there is one; True when the data changed."""
-        return False
-
-    def attachment(self, name: str) -> bytes | None:
-        """A file the build attached (IRI ledger, build report, text index), or None."""
-        return None
-
-    def version(self) -> str:
-        """What identifies the data answered now (build, plus updates): a key for caches and HTTP validators."""
-        self.refresh()
-        return self.meta.build_id
 
 
 class EmbeddedStore(GraphStore):

@@ -57,7 +57,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.settings import DEFAULTS, Settings
-from kg.store.embedded import GraphStore
+from kg.store.base import GraphStore
 
 MiB = 1 << 20
 RETRY_AFTER = 1  # seconds a client is told to wait when every query slot is taken

@@ -32,7 +32,8 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.store.embedded import GRAPH, LEDGER, META, REPORT, UPDATES_GRAPH, BuildMeta, current_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import GRAPH, LEDGER, META, REPORT, UPDATES_GRAPH, current_build
 from kg.store.remote import (META_GRAPH, PUSH_TYPE, RDF_TYPE, SCHEMA, SD, UNION_GRAPH, Client, add_credentials,
                              insert_data, parse_answer, read_push)
 

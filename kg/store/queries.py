@@ -40,7 +40,8 @@ from kg.errors import BadParameter, QueryError, SourceError
 from kg.formats import RESULT_FORMATS, results_format
 from kg.iris import KINDS
 from kg.settings import PROJECT_ROOT
-from kg.store.embedded import UPDATES, GraphStore, Term
+from kg.store.base import GraphStore, Term
+from kg.store.embedded import UPDATES
 from kg.store.textindex import search_solutions
 from kg.vocab import KG, XSD
 

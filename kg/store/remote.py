@@ -12,11 +12,7 @@ embedded store, whatever else the server holds. A dataset the client names (prot
 parameters) is cut down to the pushed graphs: any other graph on the server (the metadata graph, another
 dataset) reads as an empty graph, as an unknown graph does on the embedded store.
 
-Parameters are bound as RDF terms the way pyoxigraph's `substitutions` does it (SPARQL-dev SEP-0007): each
-occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
-tokenized query (strings, IRIs and comments are never touched); in a SELECT projection `?v` becomes
-`(term AS ?v)`, in GROUP BY and ORDER BY `(term)`, and a sub-SELECT that does not project the variable keeps its
-own. The named queries keep their parameters in triple patterns (bound as terms, never as text), so both stores agree.
+Parameters are bound into the query text by kg.sparqltext.substitute, as pyoxigraph's substitutions bind them.
 
 Answers are parsed into pyoxigraph objects: SELECT/ASK from SPARQL JSON with `pyoxigraph.parse_query_results`,
 CONSTRUCT/DESCRIBE from N-Triples or Turtle with `pyoxigraph.parse`.
@@ -24,21 +20,20 @@ CONSTRUCT/DESCRIBE from N-Triples or Turtle with `pyoxigraph.parse`.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.sparqltext import Token, query_form, refuse_forbidden, tokens
-from kg.store.embedded import UPDATES_GRAPH, BuildMeta, GraphStore, Term, updated_triples
+from kg.sparqltext import declares_dataset, query_form, refuse_forbidden, split_dataset, substitute
+from kg.store.base import BuildMeta, GraphStore
+from kg.store.embedded import UPDATES_GRAPH, updated_triples
 from kg.vocab import RDF, SCHEMA, SD
 
 RDF_TYPE = str(RDF.type)
@@ -49,184 +44,6 @@ REFRESH_SECONDS = 1.0  # how often a reader looks for a newer push
 
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.8"
 SOLUTION_TYPES = "application/sparql-results+json, application/n-triples;q=0.8, text/turtle;q=0.7"
-
-
-# ---------------------------------------------------------------- binding terms into the query text
-
-_MODIFIERS = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
-
-
-@dataclass(frozen=True)
-class _Select:
-    """One SELECT: where its projection and its whole scope are (token indexes) and which variables it projects."""
-
-    projection: tuple[int, int]
-    scope: tuple[int, int]
-    projected: frozenset[str]
-    star: bool
-    top: bool
-
-
-def _selects(toks: list[Token], text: str) -> list[_Select]:
-    """Every SELECT of the query with its projection, scope and projected variables."""
-    found: list[_Select] = []
-    braces: list[int] = []  # token index of each open brace
-    close_of: dict[int, int] = {}
-    for i, t in enumerate(toks):
-        if t.kind == "punct" and t.text == "{":
-            braces.append(i)
-        elif t.kind == "punct" and t.text == "}" and braces:
-            close_of[braces.pop()] = i
-    depth_open: list[int] = []
-    for i, t in enumerate(toks):
-        if t.kind == "punct" and t.text == "{":
-            depth_open.append(i)
-        elif t.kind == "punct" and t.text == "}" and depth_open:
-            depth_open.pop()
-        elif t.kind == "word" and t.text.upper() == "SELECT":
-            j, paren, projected = i + 1, 0, set()
-            while j < len(toks):
-                u = toks[j]
-                if paren == 0 and ((u.kind == "punct" and u.text == "{") or
-                                   (u.kind == "word" and u.text.upper() in ("WHERE", "FROM"))):
-                    break
-                if u.kind == "punct" and u.text == "(":
-                    paren += 1
-                elif u.kind == "punct" and u.text == ")":
-                    paren -= 1
-                elif u.kind == "var" and (paren == 0 or (j > 0 and toks[j - 1].text.upper() == "AS")):
-                    projected.add(u.text[1:])
-                j += 1
-            end = toks[j].start if j < len(toks) else len(text)
-            star = "*" in _outside_parentheses(text[t.end:end])
-            top = not depth_open
-            scope = (i, len(toks)) if top else (i, close_of.get(depth_open[-1], len(toks)))
-            found.append(_Select((i + 1, j), scope, frozenset(projected), star, top))
-    return found
-
-
-def _outside_parentheses(text: str) -> str:
-    while True:
-        shorter = re.sub(r"\([^()]*\)", "", text)
-        if shorter == text:
-            return text
-        text = shorter
-
-
-@functools.lru_cache(maxsize=1024)
-def _plan(text: str, names: frozenset[str]) -> tuple[tuple[int, int, str, str], ...]:
-    """Where each bound variable is replaced: (start, end, variable name, how) with how one of term/project/group."""
-    toks = tokens(text)
-    selects = _selects(toks, text)
-    top = next((s for s in selects if s.top), None)
-    if top is not None and not top.star:
-        missing = names - top.projected
-        if missing:
-            raise QueryError("the SPARQL query does not project the bound variable(s) "
-                             + ", ".join("?" + n for n in sorted(missing)) + " in its SELECT clause")
-    plan = []
-    modifier: str | None = None
-    paren = 0
-    for i, t in enumerate(toks):
-        if t.kind == "word":
-            word = t.text.upper()
-            if word in ("GROUP", "ORDER") and i + 1 < len(toks) and toks[i + 1].text.upper() == "BY":
-                modifier, paren = word, 0
-            elif word in _MODIFIERS or word in ("WHERE", "SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-                modifier = None if word != "BY" else modifier
-            continue
-        if t.kind == "punct":
-            if t.text == "(":
-                paren += 1
-            elif t.text == ")":
-                paren -= 1
-            elif t.text in "{}":
-                modifier = None
-            continue
-        if t.kind != "var" or t.text[1:] not in names:
-            continue
-        name = t.text[1:]
-        inner = [s for s in selects if s.scope[0] <= i < s.scope[1]]
-        if any(not s.top and not s.star and name not in s.projected for s in inner):
-            continue  # another variable of the same name, private to a sub-SELECT
-        previous = toks[i - 1].text.upper() if i else ""
-        if previous == "AS":
-            raise QueryError(f"the bound variable ?{name} is assigned in the query (AS ?{name})")
-        owner = next((s for s in inner if s.projection[0] <= i < s.projection[1]), None)
-        if owner is not None:
-            # a SELECT whose nested sub-SELECT already projects the variable gets it from there: keep it as is
-            if not any(c is not owner and owner.scope[0] < c.scope[0] < owner.scope[1] and name in c.projected
-                       for c in selects):
-                plan.append((t.start, t.end, name, "project"))
-        elif modifier in ("GROUP", "ORDER") and paren == 0:
-            plan.append((t.start, t.end, name, "group"))
-        elif _in_values_header(toks, i):
-            raise QueryError(f"the bound variable ?{name} is declared by VALUES")
-        else:
-            plan.append((t.start, t.end, name, "term"))
-    return tuple(plan)
-
-
-def _in_values_header(toks: list[Token], i: int) -> bool:
-    """True when token i is a variable declared by `VALUES ?v` or `VALUES (?a ?b)`."""
-    j = i - 1
-    while j >= 0 and (toks[j].kind == "var" or toks[j].text == "("):
-        j -= 1
-    return j >= 0 and toks[j].kind == "word" and toks[j].text.upper() == "VALUES"
-
-
-def term_text(term: Term) -> str:
-    """A term in SPARQL syntax (pyoxigraph writes N-Triples forms, which SPARQL reads as they are)."""
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a query sent to a SPARQL server")
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)
-    raise QueryError(f"cannot bind {term!r} in a query sent to a SPARQL server")
-
-
-def substitute(sparql: str, bindings: Mapping[str, Term] | None) -> str:
-    """The query with each bound variable replaced by its term, as pyoxigraph's substitutions would bind it."""
-    if not bindings:
-        return sparql
-    values = {name.lstrip("?$"): term_text(term) for name, term in bindings.items()}
-    out, last = [], 0
-    for start, end, name, how in _plan(sparql, frozenset(values)):
-        out.append(sparql[last:start])
-        term = values[name]
-        out.append(f"({term} AS ?{name})" if how == "project" else f"({term})" if how == "group" else term)
-        last = end
-    out.append(sparql[last:])
-    return "".join(out)
-
-
-def declares_dataset(sparql: str) -> bool:
-    """True when the query names its own dataset (FROM / FROM NAMED)."""
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(sparql))
-
-
-def split_dataset(sparql: str) -> tuple[str, list[str], list[str]]:
-    """(the query without its FROM / FROM NAMED clauses, the FROM graphs, the FROM NAMED graphs), IRIs resolved
-    against the query's prefixes and base."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        clauses = prepareQuery(sparql).algebra.get("datasetClause") or []
-    except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
-        raise QueryError(f"cannot read the dataset (FROM) of the query: {str(exc)[:500]}", 400) from None
-    defaults = [str(c["default"]) for c in clauses if "default" in c]
-    named = [str(c["named"]) for c in clauses if "named" in c]
-    toks = tokens(sparql)
-    cut: list[tuple[int, int]] = []
-    for i, t in enumerate(toks):
-        if t.kind == "word" and t.text.upper() == "FROM":
-            j = i + 2 if i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED" else i + 1
-            if j < len(toks):
-                cut.append((t.start, toks[j].end))
-    out, last = [], 0
-    for start, end in cut:
-        out += [sparql[last:start], " " * (end - start)]
-        last = end
-    return "".join(out) + sparql[last:], defaults, named
 
 
 # ---------------------------------------------------------------- results

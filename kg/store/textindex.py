@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.settings import PROJECT_ROOT
-from kg.store.embedded import GraphStore, Term
+from kg.store.base import GraphStore, Term
 from kg.vocab import RDF, SCHEMA
 
 INDEX = "fts.sqlite"

@@ -19,7 +19,8 @@ import requests
 from kg.errors import QueryError
 from kg.store.limits import Busy, Limits, QueryPool
 from kg.settings import load_settings
-from kg.store.embedded import BuildMeta, EmbeddedStore, new_build_id, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import EmbeddedStore, new_build_id, write_build
 
 from .conftest import LIVE_TIMEOUT, start_server
 

@@ -13,7 +13,8 @@ from kg.errors import StoreError
 from kg.store.push import guess_store_endpoint, guess_update_endpoint, push
 from kg.store.remote import Client, RemoteStore, parse_answer
 from kg.settings import load_settings
-from kg.store.embedded import BuildMeta, new_build_id, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import new_build_id, write_build
 
 OLD_STYLE_LEDGER = b'{"ledger": {"o:name:qzx secret lab": "http://example.org/id/organization/qzx"}, "redirects": {}}'
 from servers import Servers

@@ -15,7 +15,8 @@ import pytest
 from kg.store import queries as Q
 from kg.errors import BadParameter, QueryError
 from kg.settings import PROJECT_ROOT
-from kg.store.embedded import BuildMeta, EmbeddedStore, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import EmbeddedStore, write_build
 
 BASE = "http://127.0.0.1:8000/"
 FIXTURE = Path(__file__).parents[1] / "data" / "mini_profile.trig"

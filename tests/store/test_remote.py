@@ -17,7 +17,8 @@ import pytest
 
 from kg.errors import QueryError
 from kg.store.queries import bind, load_queries, owner_of
-from kg.store.remote import RemoteStore, declares_dataset, parse_answer, split_dataset, substitute
+from kg.sparqltext import declares_dataset, split_dataset, substitute
+from kg.store.remote import RemoteStore, parse_answer
 from kg.settings import load_settings
 from servers import Servers
 

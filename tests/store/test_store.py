@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError, StoreError
-from kg.store.embedded import BuildMeta, EmbeddedStore, current_build, new_build_id, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import EmbeddedStore, current_build, new_build_id, write_build
 
 BASE = "http://example.org/"
 
@@ -89,7 +90,8 @@ def test_a_killed_build_leaves_the_previous_one(tmp_path):
     before = current_build(tmp_path)
     script = textwrap.dedent(f"""
         import time, pyoxigraph as ox
-        from kg.store.embedded import BuildMeta, new_build_id, write_build
+        from kg.store.base import BuildMeta
+        from kg.store.embedded import new_build_id, write_build
         def slow():
             for i in range(10**6):
                 if i == 10:

@@ -8,7 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.store.queries import load_queries, run, run_to
-from kg.store.embedded import BuildMeta, EmbeddedStore, new_build_id, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import EmbeddedStore, new_build_id, write_build
 from kg.store.queries import search
 from kg.store.textindex import INDEX, build_text_index, candidates, search_solutions
 

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.settings import PROJECT_ROOT, load_settings
-from kg.store.embedded import BuildMeta, EmbeddedStore, new_build_id, write_build
+from kg.store.base import BuildMeta
+from kg.store.embedded import EmbeddedStore, new_build_id, write_build
 
 MINI = PROJECT_ROOT / "tests" / "data" / "mini_profile.trig"
 BASE = "http://127.0.0.1:8000/"

@@ -9,10 +9,9 @@ from kg.sources.bio.page import Link, Page, Para, Sentence
 from kg.sources.bio.roles import OrgFacts
 from kg.sources.bio.words import (ACRONYM, DOMAIN_NAME, EVENT_WORDS, INITIATIVE_SECTION, INITIATIVE_WORDS,
                                   NOT_A_NAME, PROJECT_SECTION, PROJECT_WORDS, STRONG_ORG_TYPES,
-                                  SUPER_EVENT, YEAR, clean_name, is_site_page, looks_like_person, org_type_of,
-                                  strip_honorific)
+                                  SUPER_EVENT, YEAR, clean_name, is_site_page, looks_like_person, org_type_of)
 from kg.iris import url_host, url_parts
-from kg.sources.readers import REPO_HOSTS
+from kg.sources.readers import REPO_HOSTS, strip_honorific
 
 
 class EntityReader:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from kg.records import Entity, Origin, Owner, Role
 from kg.sources.bio.page import Page, Para, Sentence
 from kg.sources.bio.words import (ARTICLE, AT_ORG_I_AM, EMAIL, PRONOUNS, ROLE_AT, SINCE, org_type_of, role_category,
-                                  since_date, strip_honorific, text_or_none)
+                                  since_date, text_or_none)
+from kg.sources.readers import strip_honorific
 
 
 def owner_facts(page: Page, pronouns: Sentence | None, meta: dict, location: str | None, rel: str) -> Owner | None:

@@ -1,5 +1,5 @@
 """The words and patterns English bio prose is typed by: organization, event, initiative and project words,
-honorifics, role clauses; and the small tests built on them."""
+role clauses; and the small tests built on them (honorifics are shared: kg.sources.readers.strip_honorific)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ EMAIL = re.compile(
     re.IGNORECASE,
 )
 
-_HONORIFIC = re.compile(r"^(?P<h>Prof\.?|Professor|Dr\.?)\s+(?P<name>\S.*)$")
 _ORG_TYPES: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in [
@@ -73,12 +72,6 @@ SINCE = re.compile(r"\bsince\s+(?:(?P<month>[A-Z][a-z]+)\s+)?(?P<year>(?:19|20)\
 def text_or_none(value: object) -> str | None:
     """A front matter value as text, None when absent or empty."""
     return str(value).strip() or None if value is not None else None
-
-
-def strip_honorific(text: str) -> tuple[str | None, str]:
-    """("Prof.", "Yoshua Bengio") from "Prof. Yoshua Bengio"; (None, text) without one."""
-    m = _HONORIFIC.match(text.strip())
-    return (m["h"], m["name"].strip()) if m else (None, text.strip())
 
 
 def since_date(m: re.Match[str]) -> PartialDate | None:
