@@ -10,6 +10,8 @@
   child killed: kg/store/limits.py), and a
   SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
   A SELECT is evaluated once, in the child, and comes back as the bytes of its answer.
+- A plain `GET /sparql?query=` answered in a data format does not enter Flask: web/sparql_fast.py answers it with
+  the parts below (refusal, negotiation, answer cache, pool) and hands its errors back to `endpoint` (FAILED).
 - An identical query (same text, dataset, Accept and format parameter) is answered again from the bytes it gave,
   without the pool, until the data changes (a build or an update): setting `sparql_cache_bytes` per worker, 0 off.
 - Update operation: POST `application/sparql-update` or form `update=`, only with
