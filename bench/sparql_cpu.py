@@ -7,9 +7,10 @@ runs. A figure, not a test; never load (no wrk): N sequential requests on one ke
 
 It generates the bench's institute (bench/generate.py, --size, default 100k) into --workdir and writes its build
 the way bench/run.py does (both reused when there). For each tree it starts `kg serve --store S` with
-KG_SPARQL_CACHE_BYTES=0 (every request runs its query in the pool), and, when `oxigraph` is on PATH, `oxigraph
-serve --union-default-graph` on the same quads as the reference. The queries are bench/run.py's: the named
-queries NAMED bound as it binds them, sent as `GET /sparql?query=` with one Accept per results format.
+KG_SPARQL_CACHE_BYTES=0 (every request runs its query in the pool; --cache leaves the answer cache on), and,
+when `oxigraph` is on PATH, `oxigraph serve --union-default-graph` on the same quads as the reference. The
+queries are bench/run.py's: the named queries NAMED bound as it binds them, sent as `GET /sparql?query=` with
+one Accept per results format.
 
 CPU is utime + stime (+ cutime + cstime, so reaped query children count) summed over the server's whole process
 tree (gunicorn master, workers, query children) from /proc/PID/stat, read before and after the N requests; the
@@ -169,6 +170,8 @@ def main() -> int:
     parser.add_argument("--queries", default=",".join(name for name, _ in run.NAMED))
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--distinct", action="store_true", help="a new query text for every request")
+    parser.add_argument("--cache", action="store_true", help="leave the /sparql answer cache on (the default of "
+                        "kg serve): what a repeated query costs")
     parser.add_argument("--profile", type=Path, help="a folder for py-spy profiles (raw and summary per tree)")
     parser.add_argument("--profile-seconds", type=float, default=20)
     args = parser.parse_args()
@@ -188,7 +191,7 @@ def main() -> int:
     try:
         for label, tree in trees:
             port = run.free_port()
-            env = {"KG_SPARQL_CACHE_BYTES": "0", "PYTHONPATH": str(Path(tree).resolve())}
+            env = {"PYTHONPATH": str(Path(tree).resolve()), **({} if args.cache else {"KG_SPARQL_CACHE_BYTES": "0"})}
             proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store_dir.resolve()),
                                      "--port", str(port)], cwd=tree, env={**os.environ, **env},
                                     stdout=(logs / f"{label}.log").open("wb"), stderr=subprocess.STDOUT,
@@ -221,7 +224,8 @@ def main() -> int:
                         best[key] = min(best.get(key, ms), ms)
         labels = [label for label, _ in servers]
         print(f"CPU ms per request of the server's process tree (lowest of {args.rounds} rounds of {args.n} "
-              f"sequential requests{', each a distinct text' if args.distinct else ''}; store {store_dir}, "
+              f"sequential requests{', each a distinct text' if args.distinct else ''}"
+              f"{', answer cache on' if args.cache else ''}; store {store_dir}, "
               f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})\n")
         print("| query | format | " + " | ".join(labels) + " |")
         print("| --- | --- |" + " ---: |" * len(labels))
