@@ -48,7 +48,9 @@ def _keyword(word: str) -> re.Pattern:
 
 
 FORBIDDEN = {"SERVICE": _keyword("SERVICE"), "LOAD": _keyword("LOAD")}
+_FORBIDDEN_WORDS = tuple(name.lower() for name in FORBIDDEN)
 FORMS = _keyword("(SELECT|ASK|CONSTRUCT|DESCRIBE)")
+_OPAQUE_OR_FORM = re.compile(rf"{OPAQUE}|{FORMS.pattern.replace('(SELECT', '(?P<form>SELECT', 1)}", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,13 @@ def _unescaped(text: str) -> str:
 def forbidden_operation(text: str) -> str | None:
     """"SERVICE" or "LOAD" when the query or update uses one (outside strings, IRIs and comments), else None.
 
-    The text is read as the parser reads it and, to be safe, once more with \\u escapes decoded.
+    The text is read as the parser reads it and, to be safe, once more with \\u escapes decoded. An ASCII text
+    that does not hold the letters of either keyword anywhere cannot use one: it is let through without the
+    lexer's pass, which costs more than a cheap query does (0.3 ms for a 1 KB query).
     """
-    for variant in (text, _unescaped(text)):
+    for variant in ((text, _unescaped(text)) if "\\u" in text or "\\U" in text else (text,)):
+        if variant.isascii() and not any(word in variant.lower() for word in _FORBIDDEN_WORDS):
+            continue
         code = code_only(variant)
         for name, pattern in FORBIDDEN.items():
             if pattern.search(code):
@@ -102,9 +108,14 @@ def refuse_forbidden(text: str) -> None:
 
 
 def query_form(text: str) -> str | None:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword of the query (after its prologue)."""
-    match = FORMS.search(code_only(text))
-    return match.group(1).upper() if match else None
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword of the query (after its prologue).
+
+    Read left to right, skipping strings, IRIs and comments, and stopping at the keyword: the rest of the query
+    (most of it) is not lexed at all."""
+    for match in _OPAQUE_OR_FORM.finditer(text):
+        if match.group("form"):
+            return match.group("form").upper()
+    return None
 
 
 def with_base(query: str, base: str) -> str:

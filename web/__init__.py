@@ -18,11 +18,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.sort_keys = False
 
-    from web import errors, guard, identifiers, resources, site, sparql, named_queries, pages, render
+    from web import errors, guard, identifiers, resources, site, sparql, sparql_fast, named_queries, pages, render
 
     errors.register(app)
     guard.register(app)  # request limits, the busy answer, security headers
     for module in (pages, resources, sparql, named_queries, site, identifiers):
         app.register_blueprint(module.bp)
+    sparql_fast.install(app)  # a plain GET /sparql?query= answered without Flask's request machinery
     render.install(app)  # outermost: a kept answer is served before anything else runs
     return app

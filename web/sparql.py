@@ -10,6 +10,8 @@
   child killed: kg/store/limits.py), and a
   SELECT may return at most `result_limit` rows (a table shows the first ones; data formats refuse with 400).
   A SELECT is evaluated once, in the child, and comes back as the bytes of its answer.
+- A plain `GET /sparql?query=` answered in a data format does not enter Flask: web/sparql_fast.py answers it with
+  the parts below (refusal, negotiation, answer cache, pool) and hands its errors back to `endpoint` (FAILED).
 - An identical query (same text, dataset, Accept and format parameter) is answered again from the bytes it gave,
   without the pool, until the data changes (a build or an update): setting `sparql_cache_bytes` per worker, 0 off.
 - Update operation: POST `application/sparql-update` or form `update=`, only with
@@ -58,6 +60,7 @@ OFFERS_BY_KEY = {o.key: o for o in (*SOLUTION_OFFERS, *GRAPH_OFFERS)}  # the key
 FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt",
                 "rdf+xml": "rdfxml", "rdf": "rdfxml", "srj": "json", "srx": "xml", "table": "html"}
 GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld"}
+FAILED = "kg.sparql.failed"  # environ key: an error web.sparql_fast met running the query, for endpoint to raise
 DEFAULT_QUERY = f"PREFIX schema: <{SCHEMA}>\n" + """
 
 SELECT ?paper ?title ?date
@@ -290,6 +293,9 @@ def choose_results(form: str | None) -> tuple[Offer | None, tuple[Offer, ...]]:
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """The SPARQL 1.1 Protocol endpoint (query and update operations), description and editor."""
+    failed = request.environ.pop(FAILED, None)
+    if failed is not None:  # web.sparql_fast ran this request's query and it failed: say so as any route would
+        raise failed
     op = read_request()
     if op.update is not None:
         return run_update(op)

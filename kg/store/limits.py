@@ -146,14 +146,7 @@ class _Child:
             _write_all(self.req_w, _HEADER.pack(len(payload)) + payload, deadline)
         except (BrokenPipeError, TimeoutError):
             raise _Lost() from None
-        header, stopped = _read_exact(self.resp_r, _HEADER.size, deadline)
-        if stopped:
-            return stopped, b""
-        size = _HEADER.unpack(header)[0]
-        if size > max_bytes:
-            return "bytes", b""
-        data, stopped = _read_exact(self.resp_r, size, deadline)
-        return stopped, data
+        return _read_frame(self.resp_r, deadline, max_bytes)
 
     def kill(self) -> int:
         """Kill and reap (once), close its pipes; the wait status."""
@@ -354,28 +347,41 @@ def _wait(fd: int, events: int, deadline: float) -> bool:
 
 
 def _write_all(fd: int, data: bytes, deadline: float) -> None:
+    """Write data to a non-blocking fd, waiting for room only when the pipe is full (a request fits at once)."""
     view = memoryview(data)
     while view:
-        if not _wait(fd, select.POLLOUT, deadline):
-            raise TimeoutError()
         try:
             view = view[os.write(fd, view):]
-        except BlockingIOError:
             continue
+        except BlockingIOError:
+            pass
+        if not _wait(fd, select.POLLOUT, deadline):
+            raise TimeoutError()
 
 
-def _read_exact(fd: int, size: int, deadline: float) -> tuple[bytes, str | None]:
-    """size bytes, or what came before the deadline ("timeout") or the child's death ("died")."""
-    chunks, got = [], 0
-    while got < size:
+def _read_frame(fd: int, deadline: float, max_bytes: int) -> tuple[str | None, bytes]:
+    """One answer (a size header, then that many bytes), read in as few reads as it came in: (None, data), or
+    ("timeout"|"died", partial) when the deadline passed or the child died first, ("bytes", b"") past max_bytes.
+
+    The child writes one answer per request and then waits, so nothing past the frame is ever read."""
+    chunks, got, size = [], 0, -1
+    while size < 0 or got < _HEADER.size + size:
         if not _wait(fd, select.POLLIN | select.POLLHUP, deadline):
-            return b"".join(chunks), "timeout"
-        chunk = os.read(fd, min(size - got, MiB))
+            return "timeout", b"".join(chunks)[_HEADER.size:]
+        want = MiB if size < 0 else min(_HEADER.size + size - got, MiB)
+        chunk = os.read(fd, want)
         if not chunk:
-            return b"".join(chunks), "died"
+            return "died", b"".join(chunks)[_HEADER.size:]
         chunks.append(chunk)
         got += len(chunk)
-    return b"".join(chunks), None
+        if size < 0 and got >= _HEADER.size:
+            if len(chunks) > 1:
+                chunks = [b"".join(chunks)]
+            size = _HEADER.unpack_from(chunks[0])[0]
+            if size > max_bytes:
+                return "bytes", b""
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return None, data[_HEADER.size:]
 
 
 def _read_blocking(fd: int, size: int) -> bytes | None:
@@ -387,6 +393,24 @@ def _read_blocking(fd: int, size: int) -> bytes | None:
         chunks.append(chunk)
         got += len(chunk)
     return b"".join(chunks)
+
+
+def _read_request(fd: int) -> bytes | None:
+    """One request (a size header, then that many bytes), in one read when it came whole; None once the worker
+    is gone. The worker sends one request and waits for its answer, so nothing past it is read."""
+    data = os.read(fd, 1 << 16)
+    if len(data) < _HEADER.size:
+        rest = _read_blocking(fd, _HEADER.size - len(data)) if data else None
+        if rest is None:
+            return None
+        data += rest
+    size = _HEADER.unpack_from(data)[0]
+    if len(data) < _HEADER.size + size:
+        rest = _read_blocking(fd, _HEADER.size + size - len(data))
+        if rest is None:
+            return None
+        data += rest
+    return data[_HEADER.size:]
 
 
 # ---------------------------------------------------------------- the child
@@ -402,10 +426,7 @@ def _serve(req_r: int, resp_w: int, stores: list[GraphStore], limits: Limits, of
             store.refresh = _no_refresh  # type: ignore[method-assign]  # this copy answers from what it holds
         seconds = math.ceil(limits.timeout) + 1
         while True:
-            header = _read_blocking(req_r, _HEADER.size)
-            if header is None:
-                break
-            request = _read_blocking(req_r, _HEADER.unpack(header)[0])
+            request = _read_request(req_r)
             if request is None:
                 break
             signal.alarm(seconds)
