@@ -1,7 +1,8 @@
 """The build's output does not depend on the path kg.build.pipeline takes: a folder of foreign RDF and importer
 files builds to the same dataset wholly in memory, in memory with an on-disk store for the server, and wholly on
 disk; that dataset is the one checked in (tests/data/build-paths/expected.nq, written by the build before it was
-made faster), and the server's default graph is the merge of its named graphs."""
+made faster, and again when the rules stopped copying into the inferred graph what a source states itself), and
+the server's default graph is the merge of its named graphs."""
 
 from __future__ import annotations
 
