@@ -29,7 +29,7 @@ from kg.sources import read_content
 from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
 from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, GRAPH, LEDGER, META, PRIVATE, PRIVATE_LEDGER, REPORT,
-                      BuildMeta, add_merged_default_graph, dump_union,
+                      BuildMeta, add_merged_default_graph,
                       begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
                       release_freed_memory, write_disk_store)
 from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
@@ -175,11 +175,11 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
         index = None
-    elif served:  # indexed in memory; the server's store is written from the dumps
-        index, union = text_index_from_store(work, union=True), dump_union(work, tmp)
+    elif served:  # indexed in memory; the server's store is written from the dump
+        index = text_index_from_store(work, union=True)
         del work
         release_freed_memory()
-        write_disk_store(tmp / GRAPH, tmp / DISK_STORE, union)
+        write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
     else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work

@@ -289,29 +289,12 @@ def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mappi
     return final
 
 
-def write_disk_store(nquads: Path, folder: Path, union: Path | None = None) -> None:
-    """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use: the merge
-    from `union` (N-Triples of the same quads, as `dump_union` writes them; removed once loaded) when given, else
-    derived from the quads file."""
+def write_disk_store(nquads: Path, folder: Path) -> None:
+    """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use."""
     store = ox.Store(str(folder))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    if union is None:
-        add_merged_default_graph(store, nquads)
-    else:
-        _load_union(store, union)
+    add_merged_default_graph(store, nquads)
     del store
-
-
-def dump_union(store: ox.Store, folder: Path) -> Path:
-    """Every named graph's triples as N-Triples, graph after graph, into the build folder's union file: the
-    content of the merged default graph, written by pyoxigraph from a store in memory (1M quads: 1.7 s, where
-    the line pass over graph.nq in add_merged_default_graph takes 4 s). A triple in two graphs comes twice; the
-    store keeps it once."""
-    union = Path(folder) / UNION
-    with open(union, "wb") as out:
-        for graph in list(store.named_graphs()):
-            store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    return union
 
 
 def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
@@ -323,11 +306,6 @@ def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
     union = Path(nquads).with_name(UNION)
     with open(nquads, "rb") as quads, open(union, "wb") as triples:
         triples.writelines(_without_graph(line) for line in quads)
-    _load_union(store, union)
-
-
-def _load_union(store: ox.Store, union: Path) -> None:
-    """Bulk-load an N-Triples file of the named graphs' triples into the default graph, then remove the file."""
     store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     union.unlink()
