@@ -304,19 +304,17 @@ def endpoint():
     cache = answer_cache()
     if cache is None:
         return run_query(op)
-    # what the answer depends on, as sent: the same text, dataset and negotiation give the same bytes per version
-    key = (op.query, tuple(op.default_graphs), tuple(op.named_graphs), request.headers.get("Accept", ""),
-           tuple(_format_param()))
+    key = answer_key(op.query, op.default_graphs, op.named_graphs, request.headers.get("Accept", ""),
+                     _format_param())
     version = app_store().version()
-    kept = cache.get(version, key)
+    kept = kept_answer(cache, version, key)
     if kept is None:  # no single flight: a waiting twin would hold a thread outside the pool's bounded queue
         response = run_query(op)
         if response.status_code == 200 and response.mimetype != "text/html":
-            cache.put(version, key, Rendered("200 OK", (("Content-Type", response.headers["Content-Type"]),),
-                                             response.get_data(), None, None))
+            keep_answer(cache, version, key, response.headers["Content-Type"], response.get_data())
         return response
-    response = make_response(kept.body)
-    response.headers["Content-Type"] = kept.headers[0][1]
+    response = make_response(kept[1])
+    response.headers["Content-Type"] = kept[0]
     return _uncached(response)
 
 
@@ -362,6 +360,22 @@ def _uncached(response):
     response.vary.add("Accept")
     response.cache_control.no_cache = True
     return response
+
+
+def answer_key(query: str, default_graphs, named_graphs, accept: str, formats) -> tuple:
+    """What an answer depends on, as sent: the same text, dataset and negotiation give the same bytes per
+    version (the Flask route and web.sparql_fast key alike, so they share answers)."""
+    return query, tuple(default_graphs), tuple(named_graphs), accept, tuple(formats)
+
+
+def kept_answer(cache: RenderCache, version: str, key: tuple) -> tuple[str, bytes] | None:
+    """(Content-Type, body) of a kept answer, or None."""
+    kept = cache.get(version, key)
+    return None if kept is None else (kept.headers[0][1], kept.body)
+
+
+def keep_answer(cache: RenderCache, version: str, key: tuple, content_type: str, body: bytes) -> None:
+    cache.put(version, key, Rendered("200 OK", (("Content-Type", content_type),), body, None, None))
 
 
 def answer_cache(app: Flask | None = None) -> RenderCache | None:

@@ -24,9 +24,8 @@ from flask import Flask
 
 from web.guard import HEADERS
 from web.negotiation import negotiate
-from web.render import Rendered
-from web.sparql import (FAILED, GRAPH_OFFERS, MEMO_QUERY_CHARS, SOLUTION_OFFERS, _answer, answer_cache, read_query,
-                        runner)
+from web.sparql import (FAILED, GRAPH_OFFERS, MEMO_QUERY_CHARS, SOLUTION_OFFERS, _answer, answer_cache, answer_key,
+                        keep_answer, kept_answer, read_query, runner)
 
 _FIXED_HEADERS = (("Vary", "Accept"), ("Cache-Control", "no-cache"), *HEADERS.items())
 
@@ -67,15 +66,15 @@ class SparqlFastPath:
         if offer is None or offer.key == "html":
             return None
         cache = answer_cache(app)
-        key = (query, (), (), accept, ())  # as web.sparql.endpoint keys it: both paths share the answers
+        key = answer_key(query, (), (), accept, ())
         version = store.version() if cache is not None else ""
         if cache is not None:
-            kept = cache.get(version, key)
+            kept = kept_answer(cache, version, key)
             if kept is not None:
-                return kept.headers[0][1], kept.body
+                return kept
         body = runner(app).run(_answer, store, text, (), (), offer.key, settings.result_limit)
         if cache is not None:
-            cache.put(version, key, Rendered("200 OK", (("Content-Type", offer.content_type),), body, None, None))
+            keep_answer(cache, version, key, offer.content_type, body)
         return offer.content_type, body
 
 
