@@ -3,13 +3,15 @@
 The lexer skips what SPARQL reads as one opaque token (long strings, strings, IRIs, comments) so that a keyword
 is found only where the parser would see one. On it rest: the query form (SELECT, ASK, CONSTRUCT, DESCRIBE), the
 refusal of operations that reach out (SERVICE, LOAD; also with \\u escapes decoded, as the parser decodes them),
-variables bound as terms into the text and the query's own dataset (FROM) for the remote store, and the BASE that resolves a query's relative IRIs.
+variables bound as terms into the text and the query's own dataset (FROM) for the remote store, and the BASE
+that resolves a query's relative IRIs.
 
 Variables are bound as RDF terms the way pyoxigraph's `substitutions` does it (SPARQL-dev SEP-0007): each
 occurrence of the variable in its scope is replaced by the term, written in SPARQL syntax by pyoxigraph, on a
 tokenized query (strings, IRIs and comments are never touched); in a SELECT projection `?v` becomes
 `(term AS ?v)`, in GROUP BY and ORDER BY `(term)`, and a sub-SELECT that does not project the variable keeps its
-own. The named queries keep their parameters in triple patterns (bound as terms, never as text), so both stores agree.
+own. The named queries keep their parameters in triple patterns (bound as terms, never as text), so both stores
+agree.
 """
 
 from __future__ import annotations
@@ -124,10 +126,6 @@ def with_base(query: str, base: str) -> str:
     query is left as it was sent."""
     relative = any(m.group(0).startswith("<") and not _ABSOLUTE.match(m.group(0)) for m in _OPAQUE.finditer(query))
     return f"BASE <{base}> {query}" if relative else query
-
-
-__all__ = ["Token", "tokens", "code_only", "forbidden_operation", "refusal", "refuse_forbidden", "query_form",
-           "with_base", "term_text", "substitute", "declares_dataset", "split_dataset"]
 
 
 # ---------------------------------------------------------------- binding terms into the query text
@@ -306,3 +304,7 @@ def split_dataset(sparql: str) -> tuple[str, list[str], list[str]]:
         out += [sparql[last:start], " " * (end - start)]
         last = end
     return "".join(out) + sparql[last:], defaults, named
+
+
+__all__ = ["Token", "tokens", "code_only", "forbidden_operation", "refusal", "refuse_forbidden", "query_form",
+           "with_base", "term_text", "substitute", "declares_dataset", "split_dataset"]
