@@ -23,6 +23,7 @@ class _Gunicorn(BaseApplication):
             "timeout": max(30, int(s.query_timeout * 4)),
             "graceful_timeout": 5,
             "accesslog": "-",
+            "logger_class": "web.accesslog.AccessLog",  # the combined-format line, formatted cheaply
             "limit_request_line": s.max_request_line,  # 414 past it (web.guard says the same in-process)
             "limit_request_fields": s.max_header_fields,  # 431 past these: headers are never a way to send a lot
             "limit_request_field_size": s.max_header_bytes,
