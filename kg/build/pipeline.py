@@ -30,7 +30,7 @@ from kg.sources import rdf as rdf_source
 from kg.iris import is_private_graph
 from kg.store.embedded import (DISK_STORE, DISK_STORE_MIN_QUADS, GRAPH, LEDGER, META, PRIVATE, PRIVATE_LEDGER, REPORT,
                       BuildMeta, add_merged_default_graph,
-                      begin_build, build_lock, commit_build, count_lines, current_build, new_build_id,
+                      begin_build, build_lock, commit_build, current_build, new_build_id,
                       release_freed_memory, write_disk_store)
 from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 
@@ -168,7 +168,8 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
     work.dump(str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in work.named_graphs())
-    served = count_lines(tmp / GRAPH) >= DISK_STORE_MIN_QUADS
+    quads = len(work)  # the dump's lines
+    served = quads >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
         add_merged_default_graph(work, tmp / GRAPH)
         del work
@@ -183,9 +184,9 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     else:
         triples, index = _count_distinct(work), text_index_from_store(work, union=True)
         del work
-    if served:  # counted on the merged default graph: each triple once, without a set of them all
+    if served:  # the merged default graph holds each triple once: the store's quads less the named graphs'
         disk = ox.Store(str(tmp / DISK_STORE))
-        triples, index = _count_default(disk), index or text_index_from_store(disk, union=False)
+        triples, index = len(disk) - quads, index or text_index_from_store(disk, union=False)
         del disk
     gc.collect()
     shutil.rmtree(tmp / WORK, ignore_errors=True)
@@ -252,11 +253,6 @@ def _count_distinct(store: ox.Store) -> int:
     """Distinct triples over all named graphs (a small build's store)."""
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
     return int(next(iter(rows))["n"].value)
-
-
-def _count_default(store: ox.Store) -> int:
-    """Triples of the default graph (a large build's merged graph: each triple once)."""
-    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
 
 def public_report(report: dict, public: ox.Store, private: ox.Store, private_graphs: list) -> dict:

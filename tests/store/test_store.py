@@ -149,3 +149,25 @@ def test_merged_default_graph_reads_each_dump_line_as_its_triple(graph) -> None:
     triples = b"".join(_without_graph(line) for line in lines)
     read = list(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES))
     assert [(t.subject, t.predicate, t.object) for t in read] == [(q.subject, q.predicate, q.object) for q in written]
+
+
+def test_merged_default_graph_keeps_a_blank_node_whole_across_loads(tmp_path, monkeypatch) -> None:
+    """The default graph is loaded a few lines at a time, and each load names blank nodes afresh: a blank node
+    whose triples would fall in different loads still comes out as one node, and every triple is there once."""
+    from kg.store import embedded
+
+    monkeypatch.setattr(embedded, "BULK_LINES", 2)
+    p = {name: ox.NamedNode(f"https://schema.org/{name}") for name in ("name", "author", "position")}
+    node, graphs = ox.BlankNode("slot"), [ox.NamedNode(BASE + f"source/{g}") for g in "ab"]
+    written = [*quads(5), ox.Quad(ox.NamedNode(BASE + "id/paper/x"), p["author"], node, graphs[0]),
+               *quads(3, "source/b"), ox.Quad(node, p["position"], ox.Literal("1"), graphs[1]),
+               *quads(2), ox.Quad(node, p["name"], ox.Literal("Person 0"), graphs[0])]
+    dump = tmp_path / "graph.nq"
+    ox.serialize(written, str(dump), format=ox.RdfFormat.N_QUADS)
+    embedded.write_disk_store(dump, tmp_path / "oxigraph")
+    store = ox.Store.read_only(str(tmp_path / "oxigraph"))
+    default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert len(default) == len({(q.subject, q.predicate, q.object) for q in written})
+    assert len({t for q in default for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}) == 1
+    assert sorted(store.named_graphs(), key=str) == graphs
+    assert not list(tmp_path.glob("*.nt")) and sorted(p.name for p in tmp_path.iterdir()) == ["graph.nq", "oxigraph"]
