@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,8 +156,11 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
                  for d, path in _declared_elsewhere(work, files, str(built.owner))]
     foreign.normalise(work, base, bulk=large)
     all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
-    problems += check_problems(work, {g: files[g][0] for g in files}, all_graphs,
+    with ThreadPoolExecutor(1) as pool:  # the checks only read the store: they run while it is dumped
+        checking = pool.submit(check_problems, work, {g: files[g][0] for g in files}, all_graphs,
                                {g: Path(path) for g, (_, path) in files.items() if path})
+        work.dump(str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
+        problems += checking.result()
     violations = [p for p in problems if p.severity == "violation"]
     if violations:
         raise BuildError([_problem_line(p) for p in violations])
@@ -166,16 +170,17 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
                            work, inner, private_graphs)
     shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
-    work.dump(str(tmp / GRAPH), format=ox.RdfFormat.N_QUADS)
     graphs = sorted(g.value for g in work.named_graphs())
     quads = len(work)  # the dump's lines
     served = quads >= DISK_STORE_MIN_QUADS
     if served and large:  # the work store becomes the server's read-only store
-        add_merged_default_graph(work, tmp / GRAPH)
+        with ThreadPoolExecutor(1) as pool:  # the index reads the named graphs while the default graph is loaded
+            indexing = pool.submit(text_index_from_store, work, union=True)
+            add_merged_default_graph(work, tmp / GRAPH)
+            index = indexing.result()
         del work
         gc.collect()
         (tmp / WORK).rename(tmp / DISK_STORE)
-        index = None
     elif served:  # indexed in memory; the server's store is written from the dump
         index = text_index_from_store(work, union=True)
         del work
@@ -186,7 +191,7 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         del work
     if served:  # the merged default graph holds each triple once: the store's quads less the named graphs'
         disk = ox.Store(str(tmp / DISK_STORE))
-        triples, index = len(disk) - quads, index or text_index_from_store(disk, union=False)
+        triples = len(disk) - quads
         del disk
     gc.collect()
     shutil.rmtree(tmp / WORK, ignore_errors=True)

@@ -293,8 +293,8 @@ def commit_build(store_dir: Path, tmp: Path, meta: BuildMeta, attachments: Mappi
 
 def write_disk_store(nquads: Path, folder: Path) -> None:
     """An on-disk Oxigraph store of these quads plus their merged default graph, for read-only use. The two bulk
-    loads run at once, as each keeps little more than one core busy (1M triples: 23 s instead of 32-36 s, peak
-    resident 1.9 instead of 1.25 GB; docs/performance.md)."""
+    loads run at once, as each keeps little more than one core busy (1M triples: 23 s instead of 32-36 s;
+    docs/performance.md)."""
     store = ox.Store(str(folder))
     with ThreadPoolExecutor(1) as pool:
         merged = pool.submit(add_merged_default_graph, store, nquads)
