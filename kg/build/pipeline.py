@@ -39,6 +39,7 @@ from kg.store.textindex import INDEX as TEXT_INDEX, text_index_from_store
 # 1.1 million N-Triples. Below it rules, checks and the dump run in memory (bench/generate.py's 1M: peak 1.4 GiB,
 # the bulk loader writing the server's on-disk store); above it memory stays bounded at any size.
 DISK_BUILD_MIN_BYTES = 200 * 1024 * 1024
+BULK_LOAD_THREADS = 2  # files bulk-loaded at once into an on-disk work store
 WORK = "work"  # the build's store while it is being made, in the temporary build folder
 
 
@@ -214,15 +215,26 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
 
 
 def load_imported(store: ox.Store, imported: list[RdfData], base: str, bulk: bool) -> dict[str, tuple[str, str]]:
-    """Stream each imported RDF record into its source document's graph; graph IRI -> (path, file on disk)."""
+    """Stream each imported RDF record into its source document's graph; graph IRI -> (path, file on disk). Into an
+    on-disk store two files load at once (six files of the 10M: 46 -> 33 s, the loaders' peak 0.5 -> 1.0 GB); in
+    memory loads take turns, so one at a time. The first failing file, in order, is the error reported."""
     files: dict[str, tuple[str, str]] = {}
-    for data in imported:
-        graph = ox.NamedNode(str(iris.source_iri(base, data.origin.path)))
-        rdf_source.load_into(store, data, graph, base_iri=graph.value, bulk=bulk)
-        if data.file:
-            files[graph.value] = (data.origin.path, data.file)
-        else:
-            files.setdefault(graph.value, (data.origin.path, ""))
+    with ThreadPoolExecutor(BULK_LOAD_THREADS if bulk else 1) as pool:
+        loads = []
+        for data in imported:
+            graph = ox.NamedNode(str(iris.source_iri(base, data.origin.path)))
+            loads.append(pool.submit(rdf_source.load_into, store, data, graph, base_iri=graph.value, bulk=bulk))
+            if data.file:
+                files[graph.value] = (data.origin.path, data.file)
+            else:
+                files.setdefault(graph.value, (data.origin.path, ""))
+        try:
+            for load in loads:
+                load.result()
+        except BaseException:
+            for load in loads:
+                load.cancel()
+            raise
     return files
 
 

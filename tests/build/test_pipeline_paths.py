@@ -17,6 +17,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.build import pipeline
 from kg.build.pipeline import build
+from kg.errors import SourceError
 from kg.settings import load_settings
 from kg.store.embedded import DISK_STORE, EmbeddedStore
 from kg.store.textindex import INDEX
@@ -98,3 +99,21 @@ def test_text_index_holds_every_titled_paper(built) -> None:
         ("<https://data.example/seq-paper>", "Ordered by a sequence, in the old namespace")]
     assert ('"2021-05-01"^^<http://www.w3.org/2001/XMLSchema#date>', "Roles carry the order of the authors.") in {
         (date, abstract) for _, _, date, abstract in rows}
+
+
+@pytest.mark.parametrize("path", ["memory", "disk"])
+def test_a_bad_file_fails_the_build_naming_the_first_in_order_and_keeps_the_old_one(path, tmp_path) -> None:
+    folder = content(tmp_path / "content")
+    settings = load_settings({"content": folder, "store": tmp_path / "store"}, environ={})
+    min_bytes, min_quads = PATHS[path]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "DISK_BUILD_MIN_BYTES", min_bytes)
+        patch.setattr(pipeline, "DISK_STORE_MIN_QUADS", min_quads)
+        first = build(settings).build_dir
+        good = "<https://data.example/a> <https://schema.org/name> \"A\" .\n"
+        (folder / "more-1.nt").write_text(good * 3 + "<https://data.example/b> <https://schema.org/name> .\n")
+        (folder / "more-2.nt").write_text("<not closed\n")
+        with pytest.raises(SourceError) as failed:
+            build(settings)
+    assert (failed.value.path, failed.value.line) == ("more-1.nt", 4)
+    assert (tmp_path / "store" / "current").resolve() == first.resolve()
