@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
@@ -57,16 +59,23 @@ def assert_isomorphic(got: Graph, expected: Graph, what: str) -> None:
                     f"only expected:\n{only_expected.serialize(format='nt')}")
 
 
+@contextmanager
+def on_path(name: str) -> Iterator[None]:
+    """Builds inside take the pipeline path `name` of PATHS."""
+    min_bytes, min_quads = PATHS[name]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "DISK_BUILD_MIN_BYTES", min_bytes)
+        patch.setattr(pipeline, "DISK_STORE_MIN_QUADS", min_quads)
+        yield
+
+
 @pytest.fixture(scope="module", params=list(PATHS))
 def built(request, tmp_path_factory) -> Path:
     """The store folder of the test folder built along one path."""
     root = tmp_path_factory.mktemp(request.param)
-    min_bytes, min_quads = PATHS[request.param]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "DISK_BUILD_MIN_BYTES", min_bytes)
-        patch.setattr(pipeline, "DISK_STORE_MIN_QUADS", min_quads)
+    with on_path(request.param):
         build(load_settings({"content": content(root / "content"), "store": root / "store"}, environ={}))
-    assert (root / "store" / "current" / DISK_STORE).is_dir() == (min_quads == ALWAYS)
+    assert (root / "store" / "current" / DISK_STORE).is_dir() == (PATHS[request.param][1] == ALWAYS)
     return root / "store"
 
 
@@ -105,10 +114,7 @@ def test_text_index_holds_every_titled_paper(built) -> None:
 def test_a_bad_file_fails_the_build_naming_the_first_in_order_and_keeps_the_old_one(path, tmp_path) -> None:
     folder = content(tmp_path / "content")
     settings = load_settings({"content": folder, "store": tmp_path / "store"}, environ={})
-    min_bytes, min_quads = PATHS[path]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "DISK_BUILD_MIN_BYTES", min_bytes)
-        patch.setattr(pipeline, "DISK_STORE_MIN_QUADS", min_quads)
+    with on_path(path):
         first = build(settings).build_dir
         good = "<https://data.example/a> <https://schema.org/name> \"A\" .\n"
         (folder / "more-1.nt").write_text(good * 3 + "<https://data.example/b> <https://schema.org/name> .\n")
