@@ -1,7 +1,7 @@
 """Imported RDF in a build: its owner, and its common shapes normalised into the model the pages read.
 
 RDF files are taken as they are (kg.sources.rdf streams them into the build's store). What schema.org and FOAF
-allow but the pages do not read directly is materialised by the CONSTRUCT rules in queries/build/ into the graph
+allow but the pages do not read directly is materialised by the rules in queries/build/ into the graph
 `{base}graph/inferred/rdf`, each rule described in the provenance graph (PROV-O) as the activity that made it:
 
 - http://schema.org/ terms read as https://schema.org/; FOAF terms given their schema.org twins, and back;
@@ -11,19 +11,22 @@ allow but the pages do not read directly is materialised by the CONSTRUCT rules 
 - `schema:worksFor` / `schema:memberOf` / `schema:alumniOf` straight to an organization, as a Role.
 
 Rules run on a store that holds public graphs only (the build keeps private facts out of it), so nothing private
-is ever carried into a public graph. A rule is a CONSTRUCT, or a SELECT of (paper, author) rows in order that the
-build numbers (authors with no order).
+is ever carried into a public graph. A rule is a CONSTRUCT (each of its triples is looked up, and only those no graph
+states are kept), a SELECT of ?s ?p ?o rows that leaves out itself what a graph states, or a SELECT of (paper,
+author) rows in order that the build numbers (authors with no order).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.build.provenance import PROVENANCE_GRAPH
+from kg.records import RdfData
 from kg.settings import PROJECT_ROOT
 from kg.vocab import KG, OX_TYPE, PROV, SCHEMA, XSD
 
@@ -33,6 +36,12 @@ RDF_INFERRED_GRAPH = "graph/inferred/rdf"  # appended to the base IRI
 RULES = ("schema-https", "foaf-to-schema", "authors-role", "authors-list", "authors-seq", "authors-unordered",
          "positions-direct", "schema-to-foaf")
 RDF_TYPE = OX_TYPE
+HTTP_SCHEMA = "schema-https"  # the rule that reads http://schema.org/ terms; it runs only where they may be
+# Bytes that may spell an IRI in a text format other than as written: escapes (\u in N-Triples and Turtle, &# in
+# RDF/XML). A file with neither them nor the namespace itself holds no http://schema.org/ term.
+_TEXT_FORMATS = {"N_TRIPLES": b"\\", "N_QUADS": b"\\", "TURTLE": b"\\", "TRIG": b"\\", "RDF_XML": b"&#"}
+_CHUNK = 1 << 22
+EXTEND_QUADS = 100_000  # quads a rule adds per store.extend: what it adds is never all in memory at once
 
 
 @dataclass(frozen=True)
@@ -59,20 +68,63 @@ def declared_owners(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> list[Dec
     return [DeclaredOwner(row["owner"].value, row["how"].value, row["graph"].value) for row in found]
 
 
-def normalise(store: ox.Store, base: str, bulk: bool = False) -> dict[str, int]:
+def normalise(store: ox.Store, base: str, http_schema_graphs: list[ox.NamedNode] | None = None) -> dict[str, int]:
     """Run every rule over the store's graphs (all public: private facts never enter it) and what earlier rules
-    made, adding to the RDF inferred graph the triples no graph states yet; returns how many each rule added."""
+    made, adding to the RDF inferred graph the triples no graph states yet; returns how many each rule added.
+    `http_schema_graphs`, when given, are the only graphs that may hold http://schema.org/ terms (the rule reading
+    them looks at every triple: 10 s of the 38 the rules took over 1M triples on disk, finding none)."""
     target = ox.NamedNode(base + RDF_INFERRED_GRAPH)
     counts: dict[str, int] = {}
+    size = _graph_size(store, target)
     for name in RULES:
+        if name == HTTP_SCHEMA and http_schema_graphs is not None:
+            if not http_schema_graphs:
+                counts[name] = 0
+                continue
+            results = store.query(query_text(name), default_graph=http_schema_graphs)
+        else:
+            results = store.query(query_text(name), use_default_graph_as_union=True)
         counter = _Counter()
-        results = store.query(query_text(name), use_default_graph_as_union=True)
-        triples = _numbered_authors(results) if isinstance(results, ox.QuerySolutions) else results
-        quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in counter.count(_unstated(store, triples)))
-        (store.bulk_extend if bulk else store.extend)(quads)
-        counts[name] = counter.n
+        quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in counter.count(_new_triples(store, results)))
+        for chunk in iter(lambda: list(islice(quads, EXTEND_QUADS)), []):
+            store.extend(chunk)
+        before, size = size, (_graph_size(store, target) if counter.n else size)
+        counts[name] = size - before
     store.extend(_provenance(target, ox.NamedNode(base + PROVENANCE_GRAPH), counts))
     return counts
+
+
+def _new_triples(store: ox.Store, results: ox.QueryTriples | ox.QuerySolutions) -> Iterator[ox.Triple]:
+    """A rule's triples that no graph states: a CONSTRUCT's, each looked up; a SELECT of ?s ?p ?o rows, which
+    leaves out what a graph states itself; or the numbered authors of a SELECT of (paper, author) rows."""
+    if isinstance(results, ox.QueryTriples):
+        return _unstated(store, results)
+    if [v.value for v in results.variables] == ["s", "p", "o"]:
+        return (ox.Triple(row[0], row[1], row[2]) for row in results if not isinstance(row[0], ox.Literal))
+    return _unstated(store, _numbered_authors(results))
+
+
+def _graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
+    """The quads of one graph, counted by the store (no term is decoded)."""
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)
+
+
+def may_name_http_schema(data: RdfData) -> bool:
+    """Whether an imported record can hold a term of http://schema.org/: False only for a file of a text format
+    whose bytes hold neither that namespace nor an escape that could spell it (read in chunks, one find each)."""
+    escape = _TEXT_FORMATS.get(data.format or "")
+    if data.file is None or escape is None:
+        return True
+    needle = b"http://schema.org"
+    with open(data.file, "rb") as handle:
+        tail = b""
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            text = tail + chunk
+            if text.find(needle) >= 0 or text.find(escape) >= 0:
+                return True
+            tail = text[-len(needle):]
+    return False
 
 
 def _unstated(store: ox.Store, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:

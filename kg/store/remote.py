@@ -393,4 +393,4 @@ def _accept_for(text: str) -> str:
 
 __all__ = ["RemoteStore", "RemoteTriples", "Client", "Push", "read_push", "substitute", "parse_answer",
            "split_dataset", "apply_update", "insert_data",
-           "term_text", "META_GRAPH", "UNION_GRAPH"]
+           "META_GRAPH", "UNION_GRAPH"]
