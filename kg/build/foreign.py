@@ -19,7 +19,6 @@ author) rows in order that the build numbers (authors with no order).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -41,7 +40,6 @@ HTTP_SCHEMA = "schema-https"  # the rule that reads http://schema.org/ terms; it
 # RDF/XML). A file with neither them nor the namespace itself holds no http://schema.org/ term.
 _TEXT_FORMATS = {"N_TRIPLES": b"\\", "N_QUADS": b"\\", "TURTLE": b"\\", "TRIG": b"\\", "RDF_XML": b"&#"}
 _CHUNK = 1 << 22
-EXTEND_QUADS = 100_000  # quads a rule adds per store.extend: what it adds is never all in memory at once
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,8 @@ def declared_owners(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> list[Dec
     return [DeclaredOwner(row["owner"].value, row["how"].value, row["graph"].value) for row in found]
 
 
-def normalise(store: ox.Store, base: str, http_schema_graphs: list[ox.NamedNode] | None = None) -> dict[str, int]:
+def normalise(store: ox.Store, base: str, bulk: bool = False,
+              http_schema_graphs: list[ox.NamedNode] | None = None) -> dict[str, int]:
     """Run every rule over the store's graphs (all public: private facts never enter it) and what earlier rules
     made, adding to the RDF inferred graph the triples no graph states yet; returns how many each rule added.
     `http_schema_graphs`, when given, are the only graphs that may hold http://schema.org/ terms (the rule reading
@@ -86,8 +85,7 @@ def normalise(store: ox.Store, base: str, http_schema_graphs: list[ox.NamedNode]
             results = store.query(query_text(name), use_default_graph_as_union=True)
         counter = _Counter()
         quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in counter.count(_new_triples(store, results)))
-        for chunk in iter(lambda: list(islice(quads, EXTEND_QUADS)), []):
-            store.extend(chunk)
+        (store.bulk_extend if bulk else store.extend)(quads)  # on disk, store.extend of 1.7M quads at 10M: 130 s
         before, size = size, (_graph_size(store, target) if counter.n else size)
         counts[name] = size - before
     store.extend(_provenance(target, ox.NamedNode(base + PROVENANCE_GRAPH), counts))

@@ -19,6 +19,7 @@ import json
 import re
 import warnings
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 import rdflib
@@ -61,6 +62,14 @@ def read(path: Path, rel: str) -> list[Record]:
         return [SourceDocument(path=rel, importer=NAME, media_type=FORMATS[suffix][1]),
                 RdfData(triples=[], origin=Origin(rel, 1), file=str(path.resolve()), format=STREAMED[suffix])]
     return parse(read_text(path, rel), rel, suffix)
+
+
+def quads_of(data: RdfData, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """A streamed file's triples read again as `load_into` put them in the store (in `graph`, relative IRIs
+    against it, blank nodes made unique), for writing them out without decoding them back from an on-disk store."""
+    parsed = ox.parse(path=data.file, format=getattr(ox.RdfFormat, data.format), base_iri=graph.value,
+                      rename_blank_nodes=True)
+    return (ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
 
 
 def load_into(store: ox.Store, data: RdfData, graph: ox.NamedNode, base_iri: str, bulk: bool = False) -> None:
