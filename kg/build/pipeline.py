@@ -157,19 +157,21 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
                  for d, path in _declared_elsewhere(work, files, str(built.owner))]
     if large:  # compacts what the loads wrote in pieces: the rules' reads then cost less (4.1M: 157 -> 122 s, for 7 s)
         work.optimize()
-    # the dump of an on-disk store decodes every term (10M: 257 s); the imported files' graphs are written from the
-    # files instead (6.5 us a quad), while the rules run: their queries let go of the interpreter
+    # The dump of an on-disk store decodes every term (10M: 257 s): the imported files' graphs are written from the
+    # files instead (6.5 us a quad). That, and the checks of the imported graphs (the rules write only to the
+    # inferred graph), run while the rules do: their queries let go of the interpreter.
     from_files = _file_graphs(imported, base, set(g.value for g in inner.named_graphs())) if large else {}
-    with ThreadPoolExecutor(1) as pool:
+    in_files = {g: files[g][0] for g in files}
+    with ThreadPoolExecutor(2) as pool:
         writing = pool.submit(_write_file_graphs, tmp / GRAPH, from_files)
+        checking = pool.submit(check_problems, work, in_files, [],
+                               {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",))
         foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, imported, base))
         writing.result()
-    all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
-    with ThreadPoolExecutor(1) as pool:  # the checks only read the store: they run while it is dumped
-        checking = pool.submit(check_problems, work, {g: files[g][0] for g in files}, all_graphs,
-                               {g: Path(path) for g, (_, path) in files.items() if path})
+        all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
+        checking_build = pool.submit(check_problems, work, in_files, all_graphs, None, ("build",))
         _dump_graphs(work, tmp / GRAPH, skip=set(from_files))
-        problems += checking.result()
+        problems += checking.result() + checking_build.result()
     violations = [p for p in problems if p.severity == "violation"]
     if violations:
         raise BuildError([_problem_line(p) for p in violations])
@@ -247,7 +249,7 @@ def load_imported(store: ox.Store, imported: list[RdfData], base: str, bulk: boo
 
 def _http_schema_graphs(store: ox.Store, imported: list[RdfData], base: str) -> list[ox.NamedNode]:
     """The store's graphs that may hold http://schema.org/ terms: all but those of imported files whose bytes show
-    they hold none (bench/generate.py's 10M: none of 2 GB, read in 5 s)."""
+    they hold none (bench/generate.py's 10M: none of 2 GB, read in 2.5 s)."""
     maybe = {str(iris.source_iri(base, d.origin.path)) for d in imported if foreign.may_name_http_schema(d)}
     plain = {str(iris.source_iri(base, d.origin.path)) for d in imported} - maybe
     return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in plain]

@@ -210,12 +210,14 @@ def imported_graphs(store: ox.Store) -> dict[str, str]:
 
 
 def check_problems(store: ox.Store, imported: dict[str, str], build_graphs: list,
-                   files: dict[str, Path] | None = None) -> list[Problem]:
-    """The problems the checks find: `imported` ones in the imported graphs (graph IRI -> file path), located at
-    the line of the file that holds the value when `files` (graph IRI -> file on disk) is given; `build` ones
-    over build_graphs (all public graphs)."""
+                   files: dict[str, Path] | None = None, scopes: tuple[str, ...] = ("imported", "build")) -> list[Problem]:
+    """The problems the checks of these scopes find: `imported` ones in the imported graphs (graph IRI -> file
+    path), located at the line of the file that holds the value when `files` (graph IRI -> file on disk) is given;
+    `build` ones over build_graphs (all public graphs)."""
     problems: list[Problem] = []
     for check in load_checks():
+        if check.scope not in scopes:
+            continue
         if check.scope == "imported":
             if not imported:
                 continue
