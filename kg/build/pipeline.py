@@ -160,13 +160,14 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     # The dump of an on-disk store decodes every term (10M: 257 s): the imported files' graphs are written from the
     # files instead (6.5 us a quad). That, and the checks of the imported graphs (the rules write only to the
     # inferred graph), run while the rules do: their queries let go of the interpreter.
-    from_files = _file_graphs(imported, base, set(g.value for g in inner.named_graphs())) if large else {}
+    by_graph = _records_by_graph(imported, base)
+    from_files = _file_graphs(by_graph, set(g.value for g in inner.named_graphs())) if large else {}
     in_files = {g: files[g][0] for g in files}
     with ThreadPoolExecutor(2) as pool:
         writing = pool.submit(_write_file_graphs, tmp / GRAPH, from_files)
         checking = pool.submit(check_problems, work, in_files, [],
                                {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",))
-        foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, imported, base))
+        foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, by_graph))
         writing.result()
         all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
         checking_build = pool.submit(check_problems, work, in_files, all_graphs, None, ("build",))
@@ -247,21 +248,25 @@ def load_imported(store: ox.Store, imported: list[RdfData], base: str, bulk: boo
     return files
 
 
-def _http_schema_graphs(store: ox.Store, imported: list[RdfData], base: str) -> list[ox.NamedNode]:
-    """The store's graphs that may hold http://schema.org/ terms: all but those of imported files whose bytes show
-    they hold none (bench/generate.py's 10M: none of 2 GB, read in 2.5 s)."""
-    maybe = {str(iris.source_iri(base, d.origin.path)) for d in imported if foreign.may_name_http_schema(d)}
-    plain = {str(iris.source_iri(base, d.origin.path)) for d in imported} - maybe
-    return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in plain]
-
-
-def _file_graphs(imported: list[RdfData], base: str, built: set[str]) -> dict[str, list[RdfData]]:
-    """Graphs made of streamed files alone (graph IRI -> its records), which graph.nq can take from the files: not
-    a graph any record was parsed into, nor one the importers' records also write to."""
+def _records_by_graph(imported: list[RdfData], base: str) -> dict[str, list[RdfData]]:
+    """The imported records of each source document's graph (graph IRI -> its records)."""
     graphs: dict[str, list[RdfData]] = {}
     for data in imported:
         graphs.setdefault(str(iris.source_iri(base, data.origin.path)), []).append(data)
-    return {g: records for g, records in graphs.items() if g not in built and all(r.file for r in records)}
+    return graphs
+
+
+def _http_schema_graphs(store: ox.Store, by_graph: dict[str, list[RdfData]]) -> list[ox.NamedNode]:
+    """The store's graphs that may hold http://schema.org/ terms: all but those of imported files whose bytes show
+    they hold none (bench/generate.py's 10M: none of 2 GB, read in 2.5 s)."""
+    plain = {g for g, records in by_graph.items() if not any(map(foreign.may_name_http_schema, records))}
+    return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in plain]
+
+
+def _file_graphs(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[str, list[RdfData]]:
+    """Graphs made of streamed files alone, which graph.nq can take from the files: not a graph any record was
+    parsed into, nor one the importers' records also write to."""
+    return {g: records for g, records in by_graph.items() if g not in built and all(r.file for r in records)}
 
 
 def _write_file_graphs(path: Path, graphs: dict[str, list[RdfData]]) -> None:
