@@ -17,6 +17,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -168,10 +169,11 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
         checking = pool.submit(check_problems, work, in_files, [],
                                {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",))
         foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, by_graph))
-        writing.result()
+        written = writing.result()
+        dumped_from = (tmp / GRAPH).stat().st_size if from_files else 0  # graph.nq from here on: dumped
         all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
         checking_build = pool.submit(check_problems, work, in_files, all_graphs, None, ("build",))
-        _dump_graphs(work, tmp / GRAPH, skip=set(from_files))
+        _dump_graphs(work, tmp / GRAPH, skip=written)
         problems += checking.result() + checking_build.result()
     violations = [p for p in problems if p.severity == "violation"]
     if violations:
@@ -188,7 +190,10 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     if served and large:  # the work store becomes the server's read-only store
         with ThreadPoolExecutor(1) as pool:  # the index reads the named graphs while the default graph is loaded
             indexing = pool.submit(text_index_from_store, work, union=True)
-            add_merged_default_graph(work, tmp / GRAPH)
+            for graph in written:  # parsed by pyoxigraph, where graph.nq's lines would pass through Python
+                for data in from_files[graph]:
+                    rdf_source.load_into(work, data, ox.DefaultGraph(), base_iri=graph, bulk=True)
+            add_merged_default_graph(work, tmp / GRAPH, start=dumped_from)
             index = indexing.result()
         del work
         gc.collect()
@@ -269,12 +274,36 @@ def _file_graphs(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[st
     return {g: records for g, records in by_graph.items() if g not in built and all(r.file for r in records)}
 
 
-def _write_file_graphs(path: Path, graphs: dict[str, list[RdfData]]) -> None:
-    """Write the imported files' graphs as N-Quads, each file read again (graph.nq's first part)."""
+def _write_file_graphs(path: Path, graphs: dict[str, list[RdfData]]) -> set[str]:
+    """Write the imported files' graphs as N-Quads, each file read again (graph.nq's first part); the graphs
+    written. A graph with a blank node is left to the dump of the store: read again, its blank nodes would not be
+    the ones the rules' triples in another graph name."""
+    written = set()
     with open(path, "wb") as out:
         for graph, records in graphs.items():
-            for data in records:
-                ox.serialize(rdf_source.quads_of(data, ox.NamedNode(graph)), out, format=ox.RdfFormat.N_QUADS)
+            start = out.tell()
+            try:
+                for data in records:
+                    ox.serialize(_no_blank_node(rdf_source.quads_of(data, ox.NamedNode(graph))), out,
+                                 format=ox.RdfFormat.N_QUADS)
+            except _BlankNodeFound:
+                out.seek(start)
+                out.truncate()
+                continue
+            written.add(graph)
+    return written
+
+
+class _BlankNodeFound(Exception):
+    """A file read again holds a blank node."""
+
+
+def _no_blank_node(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """The quads, stopping with _BlankNodeFound at the first that names a blank node."""
+    for quad in quads:
+        if type(quad.subject) is ox.BlankNode or type(quad.object) is ox.BlankNode:
+            raise _BlankNodeFound
+        yield quad
 
 
 def _dump_graphs(store: ox.Store, path: Path, skip: set[str]) -> None:

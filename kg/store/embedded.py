@@ -303,13 +303,15 @@ def write_disk_store(nquads: Path, folder: Path) -> None:
     del store
 
 
-def add_merged_default_graph(store: ox.Store, nquads: Path) -> None:
+def add_merged_default_graph(store: ox.Store, nquads: Path, start: int = 0) -> None:
     """Give an on-disk store the RDF merge of its named graphs as its default graph: their dump (`nquads`, every
-    quad in a named graph, as a build's graph.nq) read again as triples, bulk-loaded; the store keeps each triple
-    once. One pass over the file instead of a CONSTRUCT over the store (at 300k quads on disk 15 s). Blank nodes
-    of the default graph are its own (bulk loading renames them), which only a query joining GRAPH patterns with
-    default-graph patterns on a blank node could notice."""
+    quad in a named graph, as a build's graph.nq, from byte `start` on: the caller loads what comes before some
+    other way) read again as triples, bulk-loaded; the store keeps each triple once. One pass over the file instead
+    of a CONSTRUCT over the store (at 300k quads on disk 15 s). Blank nodes of the default graph are its own (bulk
+    loading renames them), which only a query joining GRAPH patterns with default-graph patterns on a blank node
+    could notice."""
     with open(nquads, "rb") as quads:
+        quads.seek(start)
         _bulk_load_lines(store, (_without_graph(line) for line in quads), ox.RdfFormat.N_TRIPLES,
                          ox.DefaultGraph(), Path(nquads).parent)
     store.flush()

@@ -31,6 +31,7 @@ from kg.vocab import RDF, SCHEMA
 INDEX = "fts.sqlite"
 RDF_TYPE = str(RDF.type)
 ARTICLE = SCHEMA + "ScholarlyArticle"
+ABSTRACT = ox.NamedNode(SCHEMA + "abstract")
 MIN_LENGTH = 3  # trigrams
 INDEX_QUERY = PROJECT_ROOT / "queries" / "build" / "text-index.rq"
 
@@ -59,7 +60,7 @@ def text_index_from_store(store: ox.Store, union: bool) -> bytes:
         db = sqlite3.connect(path)
         db.executescript(_SCHEMA_SQL)
         db.executemany("INSERT INTO docs (paper, title, title_term, date_term, abstract, abstract_term) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", _rows(rows))
+                       "VALUES (?, ?, ?, ?, ?, ?)", _rows(rows, store))
         db.execute("INSERT INTO fts (fts) VALUES ('rebuild')")
         db.commit()
         db.execute("VACUUM")
@@ -67,12 +68,26 @@ def text_index_from_store(store: ox.Store, union: bool) -> bytes:
         return path.read_bytes()
 
 
-def _rows(solutions: ox.QuerySolutions):
-    """Index rows from the query's solutions: each term in N-Triples form, the title and abstract as text."""
+def _rows(solutions: ox.QuerySolutions, store: ox.Store):
+    """Index rows from the query's solutions: each term in N-Triples form, the title and abstract as text. Only
+    literal titles and abstracts count; a paper whose abstracts are none of them literals gets one row without."""
+    without: set[tuple] = set()  # (paper, title, date) seen with an abstract that is not a literal
     for row in solutions:
         paper, title, date, abstract = row["paper"], row["title"], row["date"], row["abstract"]
-        yield (str(paper), title.value, str(title), None if date is None else str(date),
-               None if abstract is None else abstract.value, None if abstract is None else str(abstract))
+        if not isinstance(title, ox.Literal):
+            continue
+        if abstract is not None and not isinstance(abstract, ox.Literal):
+            without.add((paper, title, date))
+            continue
+        yield _row(paper, title, date, abstract)
+    for paper, title, date in without:
+        if not any(isinstance(q.object, ox.Literal) for q in store.quads_for_pattern(paper, ABSTRACT, None)):
+            yield _row(paper, title, date, None)
+
+
+def _row(paper: Term, title: ox.Literal, date: Term | None, abstract: ox.Literal | None) -> tuple:
+    return (str(paper), title.value, str(title), None if date is None else str(date),
+            None if abstract is None else abstract.value, None if abstract is None else str(abstract))
 
 
 # ---------------------------------------------------------------- searching

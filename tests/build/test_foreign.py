@@ -255,3 +255,32 @@ def test_a_rule_of_new_triples_yields_nothing_a_graph_states() -> None:
         again = foreign._new_triples(store, store.query(foreign.query_text(name), use_default_graph_as_union=True))
         stated = [t for t in again if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None)]
         assert stated == [], f"{name} yields triples a graph states: {stated[:3]}"
+
+
+LITERALS = """@prefix schema: <https://schema.org/> .
+@prefix ex: <https://data.example/> .
+ex:paper a schema:ScholarlyArticle ; schema:name "Written by a name" ;
+    schema:author "Jane Literal" , ex:jane .
+ex:jane a schema:Person ; schema:name "Jane" ; schema:worksFor "Some Company" , ex:company .
+ex:company a schema:Organization ; schema:name "Some Company" .
+"""
+
+
+def test_the_rules_make_no_relation_to_or_from_a_literal() -> None:
+    """A literal author or employer is kept as stated, but no rule links it as a resource (foaf:maker and
+    foaf:made, a position's Role node); the same statements naming a resource are normalised."""
+    import pyoxigraph as ox
+    from kg.build import foreign
+
+    store = ox.Store()
+    store.load(LITERALS.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(BASE + "source/literals"))
+    foreign.normalise(store, BASE)
+    made = {(str(q.subject), str(q.predicate), str(q.object))
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(BASE + foreign.RDF_INFERRED_GRAPH))}
+    foaf, schema, ex = "http://xmlns.com/foaf/0.1/", "https://schema.org/", "https://data.example/"
+    assert (f"<{ex}paper>", f"<{foaf}maker>", f"<{ex}jane>") in made
+    assert (f"<{ex}jane>", f"<{foaf}made>", f"<{ex}paper>") in made
+    assert any(p == f"<{schema}worksFor>" and s == f"<{ex}jane>" for s, p, o in made)  # a Role node for ex:company
+    literal = [t for t in made if t[0].startswith('"') or (t[2].startswith('"') and t[1] in (
+        f"<{foaf}maker>", f"<{foaf}made>", f"<{schema}worksFor>"))]
+    assert literal == []

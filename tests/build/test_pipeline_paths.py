@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.build import pipeline
@@ -97,6 +97,21 @@ def test_served_default_graph_is_the_merge_of_the_named_graphs(built) -> None:
         served.add((s, p, WHEN if p in BUILD_TIMES else o))
     assert_isomorphic(served, merge, "the default graph")
     assert store.meta.triples == len(merge)
+
+
+def test_a_blank_node_the_rules_name_is_the_one_its_file_names(built) -> None:
+    """graph.nq is one document, so a blank node label is one node across its graphs: what the rules say of a
+    file's blank node (the list's unnamed author, the sequence's person) must name that file's node."""
+    from kg.build.foreign import RDF_INFERRED_GRAPH
+
+    dataset = Dataset()
+    dataset.parse(built / "current" / "graph.nq", format="nquads")
+    blanks: dict[str, set] = {}
+    for s, _, o, g in dataset.quads((None, None, None, None)):
+        blanks.setdefault(str(g), set()).update(t for t in (s, o) if isinstance(t, BNode))
+    inferred = blanks.pop(next(g for g in blanks if g.endswith(RDF_INFERRED_GRAPH)))
+    assert inferred, "the rules say something of a blank node of this folder"
+    assert inferred <= set().union(*blanks.values())
 
 
 def test_text_index_holds_every_titled_paper(built) -> None:

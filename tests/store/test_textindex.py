@@ -105,3 +105,31 @@ def test_a_store_without_an_index_falls_back(tmp_path):
     store = EmbeddedStore(tmp_path)
     assert index_rows(store, "graph") is None
     assert [str(r["paper"]) for r in search(store, "graph")] == ["<http://example.org/id/paper/p1>"]
+
+
+def test_only_literal_titles_and_abstracts_are_indexed():
+    """The index holds the rows of its query with FILTER (isLiteral(...)) on the title and the abstract (the
+    build leaves the filtering to Python): a paper with only an IRI for an abstract is indexed without one."""
+    n, lit = ox.NamedNode, ox.Literal
+    name, abstract, article = n(S + "name"), n(S + "abstract"), n(S + "ScholarlyArticle")
+    papers = {"iri-abstract": [lit("Only an IRI"), n("https://a.example/abstract")],
+              "both": [lit("Both kinds"), n("https://a.example/abstract"), lit("A written abstract")],
+              "iri-title": [n("https://a.example/title"), lit("Its abstract")],
+              "plain": [lit("Plain"), lit("Plain abstract")], "none": [lit("No abstract")]}
+    quads = []
+    for slug, (title, *abstracts) in papers.items():
+        paper = n(f"https://a.example/{slug}")
+        quads += [ox.Quad(paper, RDF_TYPE, article), ox.Quad(paper, name, title)]
+        quads += [ox.Quad(paper, abstract, a) for a in abstracts]
+    with sqlite3.connect(":memory:") as db:
+        db.deserialize(build_text_index(quads))
+        indexed = sorted(db.execute("SELECT paper, title_term, abstract_term FROM docs"), key=str)
+    store = ox.Store()
+    store.extend(quads)
+    filtered = store.query(f"""SELECT ?paper ?title ?abstract WHERE {{ ?paper a <{S}ScholarlyArticle> ;
+        <{S}name> ?title FILTER (isLiteral(?title))
+        OPTIONAL {{ ?paper <{S}abstract> ?abstract FILTER (isLiteral(?abstract)) }} }}""")
+    expected = sorted(((str(r["paper"]), str(r["title"]), r["abstract"] and str(r["abstract"])) for r in filtered),
+                      key=str)
+    assert indexed == expected
+    assert ("<https://a.example/iri-abstract>", '"Only an IRI"', None) in indexed
