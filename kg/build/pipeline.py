@@ -162,12 +162,14 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     # files instead (6.5 us a quad). That, and the checks of the imported graphs (the rules write only to the
     # inferred graph), run while the rules do: their queries let go of the interpreter.
     by_graph = _records_by_graph(imported, base)
-    from_files = _file_graphs(by_graph, set(g.value for g in inner.named_graphs())) if large else {}
+    built_graphs = set(g.value for g in inner.named_graphs())
+    from_files = _file_graphs(by_graph, built_graphs) if large else {}
     in_files = {g: files[g][0] for g in files}
     with ThreadPoolExecutor(2) as pool:
         writing = pool.submit(_write_file_graphs, tmp / GRAPH, from_files)
         checking = pool.submit(check_problems, work, in_files, [],
-                               {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",))
+                               {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",),
+                               _ntriples_files(by_graph, built_graphs))
         foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, by_graph))
         written = writing.result()
         dumped_from = (tmp / GRAPH).stat().st_size if from_files else 0  # graph.nq from here on: dumped
@@ -266,6 +268,12 @@ def _http_schema_graphs(store: ox.Store, by_graph: dict[str, list[RdfData]]) -> 
     they hold none (bench/generate.py's 10M: none of 2 GB, read in 2.5 s)."""
     plain = {g for g, records in by_graph.items() if not any(map(foreign.may_name_http_schema, records))}
     return [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in plain]
+
+
+def _ntriples_files(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[str, Path]:
+    """The graphs made of one N-Triples file alone, with the file (the checks can read such a file's lines)."""
+    return {g: Path(records[0].file) for g, records in by_graph.items()
+            if g not in built and len(records) == 1 and records[0].file and records[0].format == "N_TRIPLES"}
 
 
 def _file_graphs(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[str, list[RdfData]]:

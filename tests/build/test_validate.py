@@ -272,3 +272,32 @@ def test_schema_terms_missing():
     ds.graph(SOURCE).add((PAPER, SCHEMA.titel, Literal("typo")))
     ds.graph(SOURCE).add((PAPER, RDF.type, SCHEMA.ScholarlyPaper))
     assert schema_terms_missing(ds) == {str(SCHEMA.titel), str(SCHEMA.ScholarlyPaper)}
+
+
+ILL_TYPED_NT = """<https://a.example/p> <https://schema.org/name> "Plain text, ^^ in it" .
+<https://a.example/p> <https://schema.org/position> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://a.example/p> <https://schema.org/position> "first"^^<http://www.w3.org/2001/XMLSchema#integer> .
+_:b <https://schema.org/datePublished> "2020-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .
+<https://a.example/p> <https://schema.org/isAccessibleForFree> "maybe" ^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://a.example/p> <https://schema.org/dateCreated> "2021-02-03"^^<http://www.w3.org/2001/XMLSchema#date> .
+"""
+
+
+def test_a_check_reads_an_ntriples_file_from_the_lines_it_declares(tmp_path):
+    """ill-typed-literal declares `#+ lines: ^^`: read from those lines of an N-Triples file it finds what it
+    finds in the whole graph, at the same file lines."""
+    import pyoxigraph as ox
+    from kg.build.validate import check_problems, load_checks
+
+    assert next(c for c in load_checks() if c.name == "ill-typed-literal").lines == b"^^"
+    path = tmp_path / "data.nt"
+    path.write_text(ILL_TYPED_NT)
+    graph = "https://kg.example/source/data.nt"
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    empty = ox.Store()  # from the lines alone: the store holds none of it
+    args = ({graph: "data.nt"}, [], {graph: path}, ("imported",))
+    whole = [(p.message, p.source) for p in check_problems(store, *args)]
+    lines = [(p.message, p.source) for p in check_problems(empty, *args, ntriples={graph: path})]
+    assert sorted(lines) == sorted(whole)
+    assert {source for _, source in whole} == {"data.nt:3", "data.nt:4", "data.nt:5"}
