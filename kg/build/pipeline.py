@@ -165,49 +165,54 @@ def _build(settings: Settings, records: list[Record], imported: list[RdfData], b
     built_graphs = set(g.value for g in inner.named_graphs())
     from_files = _file_graphs(by_graph, built_graphs) if large else {}
     in_files = {g: files[g][0] for g in files}
-    with ThreadPoolExecutor(2) as pool:
-        writing = pool.submit(_write_file_graphs, tmp / GRAPH, from_files)
-        checking = pool.submit(check_problems, work, in_files, [],
-                               {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",),
-                               _ntriples_files(by_graph, built_graphs))
-        foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, by_graph))
-        written = writing.result()
-        dumped_from = (tmp / GRAPH).stat().st_size if from_files else 0  # graph.nq from here on: dumped
-        all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
-        checking_build = pool.submit(check_problems, work, in_files, all_graphs, None, ("build",))
-        _dump_graphs(work, tmp / GRAPH, skip=written)
-        problems += checking.result() + checking_build.result()
-    violations = [p for p in problems if p.severity == "violation"]
-    if violations:
-        raise BuildError([_problem_line(p) for p in violations])
-    redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
-    private_nq = ox.serialize((q for g in private_graphs for q in inner.quads_for_pattern(None, None, None, g)),
-                              format=ox.RdfFormat.N_QUADS)
-    report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
-                           work, inner, private_graphs)
-    shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
-    graphs = sorted(g.value for g in work.named_graphs())
-    quads = len(work)  # the store's quads (graph.nq may repeat a line a file repeats)
-    served = quads >= DISK_STORE_MIN_QUADS
-    if served and large:  # the work store becomes the server's read-only store
-        with ThreadPoolExecutor(1) as pool:  # the index reads the named graphs while the default graph is loaded
-            indexing = pool.submit(text_index_from_store, work, union=True)
+    # The text index reads the papers once the rules end, while the dump, the checks and the merged default
+    # graph's load go on (its query's snapshot predates that load: no paper is read twice).
+    indexer = ThreadPoolExecutor(1)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            writing = pool.submit(_write_file_graphs, tmp / GRAPH, from_files)
+            checking = pool.submit(check_problems, work, in_files, [],
+                                   {g: Path(path) for g, (_, path) in files.items() if path}, ("imported",),
+                                   _ntriples_files(by_graph, built_graphs))
+            foreign.normalise(work, base, bulk=large, http_schema_graphs=_http_schema_graphs(work, by_graph))
+            indexing = indexer.submit(text_index_from_store, work, union=True)
+            written = writing.result()
+            dumped_from = (tmp / GRAPH).stat().st_size if from_files else 0  # graph.nq from here on: dumped
+            all_graphs = [g for g in work.named_graphs() if isinstance(g, ox.NamedNode)]
+            checking_build = pool.submit(check_problems, work, in_files, all_graphs, None, ("build",))
+            _dump_graphs(work, tmp / GRAPH, skip=written)
+            problems += checking.result() + checking_build.result()
+        violations = [p for p in problems if p.severity == "violation"]
+        if violations:
+            raise BuildError([_problem_line(p) for p in violations])
+        redirects = _chain(old_redirects, built.redirects, set(built.ledger.values()))
+        private_nq = ox.serialize((q for g in private_graphs for q in inner.quads_for_pattern(None, None, None, g)),
+                                  format=ox.RdfFormat.N_QUADS)
+        report = public_report({"warnings": built.warnings + warnings, "problems": [p.__dict__ for p in problems]},
+                               work, inner, private_graphs)
+        shown, owned = split_ledger({**old_ledger, **built.ledger}, redirects, work, inner, private_graphs, unpublished)
+        graphs = sorted(g.value for g in work.named_graphs())
+        quads = len(work)  # the store's quads (graph.nq may repeat a line a file repeats)
+        served = quads >= DISK_STORE_MIN_QUADS
+        if served and large:  # the work store becomes the server's read-only store
             for graph in written:  # parsed by pyoxigraph, where graph.nq's lines would pass through Python
                 for data in from_files[graph]:
                     rdf_source.load_into(work, data, ox.DefaultGraph(), base_iri=graph, bulk=True)
             add_merged_default_graph(work, tmp / GRAPH, start=dumped_from)
             index = indexing.result()
-        del work
-        gc.collect()
-        (tmp / WORK).rename(tmp / DISK_STORE)
-    elif served:  # indexed in memory; the server's store is written from the dump
-        index = text_index_from_store(work, union=True)
-        del work
-        release_freed_memory()
-        write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
-    else:
-        triples, index = _count_distinct(work), text_index_from_store(work, union=True)
-        del work
+            del work
+            gc.collect()
+            (tmp / WORK).rename(tmp / DISK_STORE)
+        elif served:  # indexed in memory; the server's store is written from the dump
+            index = indexing.result()
+            del work
+            release_freed_memory()
+            write_disk_store(tmp / GRAPH, tmp / DISK_STORE)
+        else:
+            triples, index = _count_distinct(work), indexing.result()
+            del work
+    finally:
+        indexer.shutdown(cancel_futures=True)
     if served:  # the merged default graph holds each triple once: the store's quads less the named graphs'
         disk = ox.Store(str(tmp / DISK_STORE))
         triples = len(disk) - quads
