@@ -142,14 +142,18 @@ def _solutions(q: str, rows: list[tuple], limit: int | None) -> ox.QuerySolution
 
 def search_solutions(store: GraphStore, bindings: Mapping[str, Term], limit: int | None = None
                      ) -> ox.QuerySolutions | None:
-    """The `search` named query answered from the index, or None when there is no index or q is too short."""
+    """The `search` named query answered from the index, or None when there is no index, q is too short, or a row
+    found holds a blank node (a VALUES table cannot: the SPARQL query answers those)."""
     q = bindings.get("_q")
     if not isinstance(q, ox.Literal) or len(q.value) < MIN_LENGTH:
         return None
     connection = _connection(store)
     if connection is None:
         return None
-    return _solutions(q.value, candidates(connection, q.value), limit)
+    rows = candidates(connection, q.value)
+    if any(term and term.startswith("_:") for row in rows for term in (row[0], row[2], row[3], row[5])):
+        return None
+    return _solutions(q.value, rows, limit)
 
 
 __all__ = ["build_text_index", "search_solutions", "candidates", "INDEX"]

@@ -133,3 +133,17 @@ def test_only_literal_titles_and_abstracts_are_indexed():
                       key=str)
     assert indexed == expected
     assert ("<https://a.example/iri-abstract>", '"Only an IRI"', None) in indexed
+
+
+def test_a_blank_node_paper_is_found_by_the_sparql_query(tmp_path):
+    """A VALUES table cannot hold a blank node: a search whose rows hold one is answered by the SPARQL query
+    (it failed with a syntax error), and the others still by the index."""
+    blank, g = ox.BlankNode("untitled-node"), ox.NamedNode("http://example.org/source/s")
+    quads = _paper(1, "Graph Networks") + [ox.Quad(blank, RDF_TYPE, ox.NamedNode(S + "ScholarlyArticle"), g),
+                                           ox.Quad(blank, ox.NamedNode(S + "name"), ox.Literal("Blank graphs"), g)]
+    write_build(tmp_path, quads, BuildMeta(new_build_id(), "http://example.org/", "now"),
+                {INDEX: build_text_index(quads)})
+    store = EmbeddedStore(tmp_path)
+    assert index_rows(store, "blank") is None
+    assert [r["title"].value for r in search(store, "blank")] == ["Blank graphs"]
+    assert index_rows(store, "networks") == sparql_rows(store, "networks")
