@@ -277,8 +277,8 @@ def _http_schema_graphs(store: ox.Store, by_graph: dict[str, list[RdfData]]) -> 
 
 def _ntriples_files(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[str, Path]:
     """The graphs made of one N-Triples file alone, with the file (the checks can read such a file's lines)."""
-    return {g: Path(records[0].file) for g, records in by_graph.items()
-            if g not in built and len(records) == 1 and records[0].file and records[0].format == "N_TRIPLES"}
+    return {g: Path(records[0].file) for g, records in _file_graphs(by_graph, built).items()
+            if len(records) == 1 and records[0].format == "N_TRIPLES"}
 
 
 def _file_graphs(by_graph: dict[str, list[RdfData]], built: set[str]) -> dict[str, list[RdfData]]:

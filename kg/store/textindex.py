@@ -151,7 +151,7 @@ def search_solutions(store: GraphStore, bindings: Mapping[str, Term], limit: int
     if connection is None:
         return None
     rows = candidates(connection, q.value)
-    if any(term and term.startswith("_:") for row in rows for term in (row[0], row[2], row[3], row[5])):
+    if any(term and term.startswith("_:") for row in rows for term in (row[0], row[3])):  # paper, date
         return None
     return _solutions(q.value, rows, limit)
 
