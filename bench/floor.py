@@ -1,4 +1,4 @@
-"""The floor for any Flask page: one Flask route returning fixed bytes, on the gunicorn settings of `kg serve`.
+"""The floor for any Flask page: one Flask route returning fixed bytes, on the server settings of `kg serve`.
 
     python bench/floor.py --port 8100 --workers 2 --body page.html
 

@@ -9,8 +9,8 @@ synthetic institute (bench/generate.py) and builds it with `kg build --content` 
 failure is reported and the build is written directly the way `kg build` lays it out, see `load_build`), then
 starts, on loopback ports:
 
-- `kg serve --store DIR` (the site: gunicorn gthread with the settings' workers and threads, embedded store),
-- bench/floor.py: a Flask route returning fixed bytes on the same gunicorn settings (the floor for any page),
+- `kg serve --store DIR` (the site: Granian with the settings' workers and threads, embedded store),
+- bench/floor.py: a Flask route returning fixed bytes on the same server settings (the floor for any page),
 - `oxigraph serve --union-default-graph` on the same quads (the native limit for SPARQL),
 - rdflib-endpoint on the same triples (the Python peer; up to --rdflib-max, it loads slowly),
 - nginx serving static copies of the same pages (the floor for a page; Python's http.server without nginx),

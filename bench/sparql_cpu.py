@@ -13,7 +13,7 @@ queries are bench/run.py's: the named queries NAMED bound as it binds them, sent
 one Accept per results format.
 
 CPU is utime + stime (+ cutime + cstime, so reaped query children count) summed over the server's whole process
-tree (gunicorn master, workers, query children) from /proc/PID/stat, read before and after the N requests; the
+tree (server main process, workers, query children) from /proc/PID/stat, read before and after the N requests; the
 client's own CPU is not in it. Trees are measured in turn for each query and format, `--rounds` times, and the
 lowest figure is kept (other load on the machine only adds).
 """

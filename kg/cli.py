@@ -145,17 +145,17 @@ def serve(host: str | None, port: int | None, content: Path | None, store: Path 
 
 
 def check_port_free(host: str, port: int) -> None:
-    """Exit 1 with "port N is in use; try --port" when another process listens there (before gunicorn retries)."""
+    """Exit 1 with "port N is in use; try --port" when another process listens there (before the server starts)."""
     import errno
     import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        return  # gunicorn reports an unknown host itself
+        return  # the server reports an unknown host itself
     family, _, _, _, address = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no conflict
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no conflict
         try:
             probe.bind(address)
         except OSError as exc:

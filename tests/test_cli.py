@@ -191,7 +191,7 @@ def test_validate_without_java_says_exactly_what_it_checked(store_dir, monkeypat
 
 
 def test_serve_on_a_taken_port_says_so_and_exits_1(store_dir):
-    """Another process listens on the port: one clear line and exit 1, before gunicorn starts retrying."""
+    """Another process listens on the port: one clear line and exit 1, before the server starts."""
     import socket
 
     with socket.socket() as taken:

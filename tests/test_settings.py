@@ -62,7 +62,7 @@ def test_every_setting_is_documented_in_the_readme():
 
 # ---------------------------------------------------------------- limits live in Settings alone
 
-# What the users of a limit call it: kg.store.limits.Limits' fields, gunicorn's and Flask's names, the old constants.
+# What the users of a limit call it: kg.store.limits.Limits' fields, the servers' and Flask's names, the old constants.
 LIMIT_ALIASES = {"timeout", "slots", "max_bytes", "memory", "queue", "wait", "limit_request_line",
                  "limit_request_fields", "limit_request_field_size", "max_content_length", "max_url"}
 LIMIT_NAMES = {f.name for f in fields(Settings) if isinstance(f.default, (int, float))} - {"port", "workers", "threads"}
@@ -146,12 +146,18 @@ def test_the_limit_scan_sees_a_planted_default(source):
 
 def test_each_limit_setting_reaches_its_user():
     from kg.store.limits import Limits
-    from web.server import _Gunicorn
+    from web.guard import head_problem
+    from web.server import server
 
     s = load_settings({"query_timeout": 2.5, "max_concurrent_queries": 2, "sparql_queue": 4, "sparql_wait": 3.0,
                        "query_answer_bytes": 1234, "query_memory": 5678, "max_request_line": 300,
                        "max_header_fields": 7, "max_header_bytes": 400}, environ={})
     assert Limits.from_settings(s) == Limits(timeout=2.5, slots=2, max_bytes=1234, memory=5678, queue=4, wait=3.0)
-    cfg = _Gunicorn(s).cfg
-    assert (cfg.limit_request_line, cfg.limit_request_fields, cfg.limit_request_field_size) == (300, 7, 400)
+    assert server(s).http1_settings.max_buffer_size >= 300 + 7 * 400  # the server's bound on a head is no tighter
+    seven = {f"HTTP_X_{i}": "1" for i in range(7)}
+    assert head_problem(seven, s.max_header_fields, s.max_header_bytes) is None
+    assert "max_header_fields" in head_problem({**seven, "CONTENT_TYPE": "text/plain"}, s.max_header_fields,
+                                               s.max_header_bytes)
+    assert head_problem({"HTTP_X": "y" * 397}, s.max_header_fields, s.max_header_bytes) is None  # "X: " + 397
+    assert "max_header_bytes" in head_problem({"HTTP_X": "y" * 398}, s.max_header_fields, s.max_header_bytes)
 

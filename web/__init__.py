@@ -25,5 +25,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for module in (pages, resources, sparql, named_queries, site, identifiers):
         app.register_blueprint(module.bp)
     sparql_fast.install(app)  # a plain GET /sparql?query= answered without Flask's request machinery
-    render.install(app)  # outermost: a kept answer is served before anything else runs
+    render.install(app)  # a kept answer is served before anything else runs
+    guard.install_head_limits(app)  # outermost: a head past the limits is refused even where an answer is kept
     return app

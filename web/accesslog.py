@@ -1,38 +1,77 @@
-"""gunicorn's access log, made cheap: the same line as gunicorn's default format, without building gunicorn's
-dict of every request header, response header and environ variable for each request (about a fifth of the
-fixed-bytes floor's cost per request, docs/performance.md)."""
+"""The access log: one line per request on standard output, in the combined log format web servers write
+(Apache's, nginx's, gunicorn's default), so the usual log tools read it:
+
+    127.0.0.1 - - [07/Dec/2026:06:31:21 +0000] "GET /papers?page=2 HTTP/1.1" 200 5120 "https://example.org/" "Mozilla/5.0"
+
+The size is the response's Content-Length (or the length of a body given whole), "-" when neither says it. Quotes
+inside the request line, referrer and user agent are escaped as `\\"`. The line is formatted directly and the date
+once a second: it is paid on every request, the cheapest page's included.
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
+from typing import Callable, Iterable
+from urllib.parse import quote
 
-from gunicorn import glogging
+LOGGER = "kg.access"
+_PATH_SAFE = "/;:@&=+$,!~*'()%"
 
 
-class AccessLog(glogging.Logger):
-    """gunicorn's logger whose access line (the combined format gunicorn writes by default, quotes escaped as
-    gunicorn escapes them) is formatted directly; the date is formatted once a second."""
+class AccessLog:
+    """WSGI: the app, with a combined-format line logged for each request once it has started its response."""
 
-    _second, _stamp = -1, ""
+    def __init__(self, app: Callable, logger: logging.Logger | None = None):
+        self.app = app
+        self.logger = logger or _stdout_logger()
+        self._second, self._stamp = -1, ""
 
-    def access(self, resp, req, environ, request_time) -> None:
-        if not self.access_log_enabled:
-            return
-        if "HTTP_AUTHORIZATION" in environ:  # gunicorn names a Basic user; rare enough to take its own way
-            return super().access(resp, req, environ, request_time)
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        seen: list = []
+
+        def start(status: str, headers: list, exc_info=None):
+            seen[:] = (status, headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, start)
+        if seen:
+            status, headers = seen
+            size = next((v for k, v in headers if k.lower() == "content-length"), None)
+            if size is None and isinstance(body, list):
+                size = str(sum(len(chunk) for chunk in body))
+            self.logger.info(self.line(environ, status.split(None, 1)[0], size))
+        return body
+
+    def line(self, environ: dict, status: str, size: str | None) -> str:
+        """The combined-format line of a request answered with status and size."""
         now = int(time.time())
-        if now != AccessLog._second:
-            AccessLog._second, AccessLog._stamp = now, self.now()
-        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        sent = getattr(resp, "sent", None)
-        request = f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}"
-        try:
-            self.access_log.info('%s - - %s "%s" %s %s "%s" "%s"', environ.get("REMOTE_ADDR", "-"), self._stamp,
-                                 _quoted(request), status, "-" if sent is None else sent,
-                                 _quoted(environ.get("HTTP_REFERER", "-")), _quoted(environ.get("HTTP_USER_AGENT", "-")))
-        except Exception:
-            self.exception("access log")
+        if now != self._second:
+            self._second, self._stamp = now, time.strftime("[%d/%b/%Y:%H:%M:%S +0000]", time.gmtime(now))
+        path = environ.get("PATH_INFO", "")
+        if not path.isascii() or " " in path or '"' in path:
+            path = quote(path.encode("latin-1", "replace"), safe=_PATH_SAFE)  # WSGI carries bytes as latin-1
+        query = environ.get("QUERY_STRING")
+        request = f"{environ.get('REQUEST_METHOD', '-')} {path}{'?' + query if query else ''} " \
+                  f"{environ.get('SERVER_PROTOCOL', '-')}"
+        return (f'{environ.get("REMOTE_ADDR") or "-"} - - {self._stamp} "{_quoted(request)}" {status} {size or "-"} '
+                f'"{_quoted(environ.get("HTTP_REFERER", "-"))}" "{_quoted(environ.get("HTTP_USER_AGENT", "-"))}"')
 
 
 def _quoted(text: str) -> str:
     return text.replace('"', '\\"') if '"' in text else text
+
+
+def _stdout_logger() -> logging.Logger:
+    logger = logging.getLogger(LOGGER)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
+__all__ = ["AccessLog", "LOGGER"]

@@ -1,8 +1,10 @@
 """The site's guard: request size limits, the busy answer, and the security headers every response carries.
 
-- A request line (path and query string) longer than the setting max_request_line is refused with 414, as
-  gunicorn refuses it before the app sees it (web/server.py gives it the same setting); a long SPARQL query goes
-  in a POST body.
+- A request line (path and query string) longer than the setting max_request_line is refused with 414; a long
+  SPARQL query goes in a POST body.
+- More headers than the setting max_header_fields, or one header line longer than max_header_bytes, is refused
+  with 431, checked before any fast path answers (install_head_limits wraps the app outermost); the server also
+  bounds the whole request head (web/server.py).
 - A body longer than the setting max_query_bytes is refused with 413 before anything reads it (Flask's
   MAX_CONTENT_LENGTH, set by create_app, also stops a body sent without a length).
 - A query string with raw bytes that are not UTF-8 (a client that did not percent-encode them) is read as if
@@ -22,10 +24,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from kg.store.limits import Busy
 from web.errors import error_response
+
+REFUSED_HEAD = "kg.refused_head"  # environ key: why the request head was refused (install_head_limits)
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -58,10 +62,13 @@ def register(app: Flask) -> None:
     limit = app.config["KG_SETTINGS"].max_query_bytes
     max_url = app.config["KG_SETTINGS"].max_request_line
     app.wsgi_app = _utf8_query_string(app.wsgi_app)
+    app.extensions["kg_flask_wsgi"] = app.wsgi_app  # where install_head_limits sends a refused head
 
     @app.before_request
     def _limits() -> None:
         environ = request.environ
+        if REFUSED_HEAD in environ:
+            raise RequestHeaderFieldsTooLarge(environ[REFUSED_HEAD])
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""  # may hold the path alone
         size = max(len(raw), len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1)
         if size > max_url:
@@ -82,6 +89,42 @@ def register(app: Flask) -> None:
         return error_response(503, "Service Unavailable", str(exc), {"Retry-After": str(exc.retry_after)})
 
 
+def install_head_limits(app: Flask) -> None:
+    """Wrap the app, outermost, so that a request whose headers pass the settings' limits goes nowhere but to the
+    Flask route that refuses it (431, rendered like every error)."""
+    settings = app.config["KG_SETTINGS"]
+    fields, size = settings.max_header_fields, settings.max_header_bytes
+    inner, flask_level = app.wsgi_app, app.extensions["kg_flask_wsgi"]
+
+    def middleware(environ, start_response):
+        problem = head_problem(environ, fields, size)
+        if problem is None:
+            return inner(environ, start_response)
+        environ[REFUSED_HEAD] = problem
+        return flask_level(environ, start_response)
+    app.wsgi_app = middleware
+
+
+def head_problem(environ: dict, fields: int, size: int) -> str | None:
+    """What is wrong with the request's headers under the limits (count, bytes of one `Name: value` line), or
+    None."""
+    count = 0
+    for key, value in environ.items():
+        if key[:5] == "HTTP_":
+            name = len(key) - 5
+        elif key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+            name = len(key)
+        else:
+            continue
+        count += 1
+        if name + 2 + len(value) > size:
+            return (f"the header {key.removeprefix('HTTP_').replace('_', '-').title()} is longer than {size} bytes "
+                    "(setting max_header_bytes)")
+    if count > fields:
+        return f"the request has more than {fields} headers (setting max_header_fields)"
+    return None
+
+
 def _utf8_query_string(wsgi_app):
     """WSGI middleware: percent-encode the bytes of a query string that is not valid UTF-8."""
     def middleware(environ, start_response):
@@ -96,4 +139,4 @@ def _utf8_query_string(wsgi_app):
     return middleware
 
 
-__all__ = ["register", "CSP", "HEADERS"]
+__all__ = ["register", "install_head_limits", "head_problem", "CSP", "HEADERS"]

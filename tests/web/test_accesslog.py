@@ -1,26 +1,18 @@
-"""The cheap access log writes exactly the line gunicorn's own logger writes."""
+"""The access log: one combined-format line per request, as log tools read it, from the app kg serve runs."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from types import SimpleNamespace
+import re
 
 import pytest
-from gunicorn import glogging
-from gunicorn.config import Config
 
 from web.accesslog import AccessLog
 
-ENVIRONS = [
-    {"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "RAW_URI": "/papers?page=2", "SERVER_PROTOCOL": "HTTP/1.1",
-     "HTTP_REFERER": "https://example.org/", "HTTP_USER_AGENT": "Mozilla/5.0 (X11)"},
-    {"REMOTE_ADDR": "::1", "REQUEST_METHOD": "POST", "RAW_URI": "/sparql", "SERVER_PROTOCOL": "HTTP/1.0"},
-    {"REMOTE_ADDR": "10.0.0.2", "REQUEST_METHOD": "GET", "RAW_URI": '/id/"x"', "SERVER_PROTOCOL": "HTTP/1.1",
-     "HTTP_USER_AGENT": 'bot "quoted" " end', "HTTP_REFERER": '"'},
-    {"REMOTE_ADDR": "10.0.0.3", "REQUEST_METHOD": "GET", "RAW_URI": "/", "SERVER_PROTOCOL": "HTTP/1.1",
-     "HTTP_AUTHORIZATION": "Basic dXNlcjpwdw=="},
-]
+# The combined log format as log analysers parse it (GoAccess's COMBINED, awstats' "combined").
+COMBINED = re.compile(r'^(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] '
+                      r'"(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}) (?P<size>\d+|-) '
+                      r'"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)"$')
 
 
 class _Lines(logging.Handler):
@@ -32,28 +24,71 @@ class _Lines(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _line(logger_class: type, environ: dict, status: str, sent: int | None) -> str:
-    cfg = Config()
-    cfg.set("accesslog", "-")
-    logger = logger_class(cfg)
-    logger.now = lambda: "[07/Dec/2026:06:31:21 +0000]"
+def _logged(environ: dict, status: str, headers: list, body) -> str:
+    """The line AccessLog writes for one request answered by an app giving status, headers and body."""
+    logger = logging.getLogger(f"test-access-{id(environ)}")
     lines = _Lines()
-    logger.access_log.handlers = [lines]
-    response = SimpleNamespace(status=status, sent=sent, headers=[("Content-Type", "text/html")])
-    logger.access(response, SimpleNamespace(headers=[("HOST", "x")]), environ, dt.timedelta(microseconds=1500))
+    logger.handlers, logger.propagate, logger.level = [lines], False, logging.INFO
+
+    def app(environ, start_response):
+        start_response(status, headers)
+        return body
+    answered = AccessLog(app, logger)({"SERVER_PROTOCOL": "HTTP/1.1", **environ}, lambda *a: None)
+    assert answered is body  # the body goes through untouched (a file wrapper stays one)
+    assert len(lines.lines) == 1
     return lines.lines[0]
 
 
-@pytest.mark.parametrize("environ", ENVIRONS)
-@pytest.mark.parametrize("status, sent", [("200 OK", 5120), ("404 NOT FOUND", None), (304, 0)])
-def test_the_line_is_gunicorns(environ: dict, status: str, sent: int | None) -> None:
-    AccessLog._second = -1
-    assert _line(AccessLog, environ, status, sent) == _line(glogging.Logger, environ, status, sent)
+@pytest.mark.parametrize("environ, status, headers, body, expected", [
+    pytest.param({"REMOTE_ADDR": "127.0.0.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/papers",
+                  "QUERY_STRING": "page=2", "HTTP_REFERER": "https://example.org/",
+                  "HTTP_USER_AGENT": "Mozilla/5.0 (X11)"},
+                 "200 OK", [("Content-Length", "5120")], [b"x"],
+                 {"host": "127.0.0.1", "request": "GET /papers?page=2 HTTP/1.1", "status": "200", "size": "5120",
+                  "referer": "https://example.org/", "agent": "Mozilla/5.0 (X11)"}, id="page"),
+    pytest.param({"REMOTE_ADDR": "::1", "REQUEST_METHOD": "POST", "PATH_INFO": "/sparql"},
+                 "404 NOT FOUND", [("Content-Type", "text/html")], [b"abc", b"de"],
+                 {"host": "::1", "request": "POST /sparql HTTP/1.1", "status": "404", "size": "5",
+                  "referer": "-", "agent": "-"}, id="body-given-whole"),
+    pytest.param({"REMOTE_ADDR": "10.0.0.2", "REQUEST_METHOD": "GET", "PATH_INFO": '/id/"x" y',
+                  "HTTP_USER_AGENT": 'bot "quoted" " end', "HTTP_REFERER": '"'},
+                 "304 NOT MODIFIED", [], iter([]),
+                 {"request": "GET /id/%22x%22%20y HTTP/1.1", "status": "304", "size": "-",
+                  "referer": '\\"', "agent": 'bot \\"quoted\\" \\" end'}, id="quotes"),
+    pytest.param({"REMOTE_ADDR": "10.0.0.3", "REQUEST_METHOD": "GET", "PATH_INFO": "/id/person/jos\xc3\xa9"},
+                 "200 OK", [("content-length", "7")], [b"1234567"],
+                 {"request": "GET /id/person/jos%C3%A9 HTTP/1.1", "size": "7"}, id="utf8-path"),
+])
+def test_the_line_is_the_combined_format(environ, status, headers, body, expected) -> None:
+    match = COMBINED.match(_logged(environ, status, headers, body))
+    assert match, "not a combined-format line"
+    fields = match.groupdict()
+    assert (fields["ident"], fields["user"]) == ("-", "-")
+    assert {k: fields[k] for k in expected} == expected
 
 
-def test_kg_serve_uses_it() -> None:
+def test_no_line_for_a_request_that_never_answered() -> None:
+    """An app that raised before starting its response logs nothing here (the server answers 500 itself)."""
+    logger = logging.getLogger("test-access-raised")
+    lines = _Lines()
+    logger.handlers, logger.propagate, logger.level = [lines], False, logging.INFO
+
+    def app(environ, start_response):
+        raise RuntimeError("boom")
+    with pytest.raises(RuntimeError):
+        AccessLog(app, logger)({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *a: None)
+    assert lines.lines == []
+
+
+def test_kg_serve_runs_the_site_behind_it(monkeypatch) -> None:
+    """The app every worker calls is the access log around the app given (bench/floor.py's, or the site)."""
+    from granian import Granian
+
     from kg.settings import load_settings
-    from web.server import _Gunicorn
+    from web import server
 
-    server = _Gunicorn(load_settings({}), app=object())
-    assert server.cfg.logger_class is AccessLog
+    served = []
+    monkeypatch.setattr(Granian, "serve", lambda self, target_loader, wrap_loader: served.append(target_loader()))
+    site = object()
+    server.run(load_settings({}, environ={}), site)
+    assert isinstance(served[0], AccessLog) and served[0].app is site

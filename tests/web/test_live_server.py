@@ -1,4 +1,4 @@
-"""The SPARQL protocol and linked-data pages over real HTTP: a `kg serve` process (gunicorn) on loopback, with
+"""The SPARQL protocol and linked-data pages over real HTTP: a `kg serve` process (Granian) on loopback, with
 SPARQLWrapper as the client for every results format, and `requests` as curl would be."""
 
 from __future__ import annotations

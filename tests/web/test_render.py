@@ -245,22 +245,28 @@ def test_warmed_pages_are_not_served_after_a_rebuild(fresh_store, builder):
 
 
 def test_the_server_makes_the_site_once_and_warms_it_before_forking(fresh_store, monkeypatch):
-    """gunicorn loads the app in its master (preload_app) and the top pages are kept there, so every worker
-    forked from it starts warm; another app under the same settings (bench/floor.py) is left as it is."""
-    from kg.settings import load_settings
-    from web.server import _Gunicorn
+    """kg serve makes the app in the server's main process, and the top pages are kept there, before the workers
+    are forked: each worker's loader hands back that one warm app; another app (bench/floor.py) is served as
+    it is."""
+    from granian import Granian
 
+    from kg.settings import load_settings
+    from web import server
+
+    loaders = []
+    monkeypatch.setattr(Granian, "serve", lambda self, target_loader, wrap_loader: loaders.append(target_loader))
     settings = load_settings({"store": fresh_store}, environ={})
-    server = _Gunicorn(settings)
-    assert server.cfg.preload_app
-    app = server.load()
-    assert len(app.extensions["kg_render_cache"]) == len(render.top_paths()) * len(render.WARM_ACCEPTS)
+    server.run(settings)
+    first, second = loaders[0](), loaders[0]()
+    assert first is second
+    assert len(first.app.extensions["kg_render_cache"]) == len(render.top_paths()) * len(render.WARM_ACCEPTS)
     other = object()
-    assert not _Gunicorn(settings, other).cfg.preload_app and _Gunicorn(settings, other).load() is other
+    server.run(settings, other)
+    assert loaders[1]().app is other
 
 
 def test_a_kept_answer_does_not_repeat_the_date_it_was_rendered(app):
-    """Date is the time of each reply, which the server (gunicorn) writes: a kept answer carries none of its own."""
+    """Date is the time of each reply, which the server writes: a kept answer carries none of its own."""
     client = app.test_client()
     assert [client.get("/robots.txt").headers.get("Date") for _ in range(2)] == [None, None]
 
