@@ -4,28 +4,29 @@
     127.0.0.1 - - [07/Dec/2026:06:31:21 +0000] "GET /papers?page=2 HTTP/1.1" 200 5120 "https://example.org/" "Mozilla/5.0"
 
 The size is the response's Content-Length (or the length of a body given whole), "-" when neither says it. Quotes
-inside the request line, referrer and user agent are escaped as `\\"`. The line is formatted directly and the date
-once a second: it is paid on every request, the cheapest page's included.
+inside the request line, referrer and user agent are escaped as `\\"`. The line is formatted directly, the date once
+a second, and written with one unbuffered write (a line is never split or held back): it is paid on every
+request, the cheapest page's included, and through the logging module it cost a tenth of a `/sparql` request's
+Python time.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 import sys
 import time
 from typing import Callable, Iterable
 from urllib.parse import quote
 
-LOGGER = "kg.access"
 _PATH_SAFE = "/;:@&=+$,!~*'()%"
 
 
 class AccessLog:
     """WSGI: the app, with a combined-format line logged for each request once it has started its response."""
 
-    def __init__(self, app: Callable, logger: logging.Logger | None = None):
+    def __init__(self, app: Callable, write: Callable[[str], object] | None = None):
         self.app = app
-        self.logger = logger or _stdout_logger()
+        self.write = write or _write_stdout
         self._second, self._stamp = -1, ""
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -41,7 +42,7 @@ class AccessLog:
             size = next((v for k, v in headers if k.lower() == "content-length"), None)
             if size is None and isinstance(body, list):
                 size = str(sum(len(chunk) for chunk in body))
-            self.logger.info(self.line(environ, status.split(None, 1)[0], size))
+            self.write(self.line(environ, status.split(None, 1)[0], size))
         return body
 
     def line(self, environ: dict, status: str, size: str | None) -> str:
@@ -63,15 +64,14 @@ def _quoted(text: str) -> str:
     return text.replace('"', '\\"') if '"' in text else text
 
 
-def _stdout_logger() -> logging.Logger:
-    logger = logging.getLogger(LOGGER)
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
-    return logger
+def _write_stdout(line: str) -> None:
+    data = (line + "\n").encode("utf-8", "backslashreplace")
+    try:
+        fd = sys.stdout.fileno()
+        while data:
+            data = data[os.write(fd, data):]
+    except (OSError, ValueError, AttributeError):  # no standard output to write to: the request is not at fault
+        pass
 
 
-__all__ = ["AccessLog", "LOGGER"]
+__all__ = ["AccessLog"]

@@ -17,7 +17,8 @@ import pytest
 import requests
 
 from kg.errors import QueryError
-from kg.store.limits import Busy, Limits, QueryPool
+from kg.store import limits as limits_module
+from kg.store.limits import ALONE, Busy, Limits, QueryPool, wait_to_start
 from kg.settings import load_settings
 from kg.store.base import BuildMeta
 from kg.store.embedded import EmbeddedStore, new_build_id, write_build
@@ -332,6 +333,52 @@ def test_a_query_waits_in_the_queue_for_a_slot(store):
         time.sleep(0.3)
         assert queued.run(answer, store, CHEAP)  # waited ~0.5 s, then ran
         slow.join()
+    finally:
+        queued.close()
+
+
+def test_a_query_that_just_started_runs_alone_for_a_moment():
+    limits = Limits(slots=3, queue=4, wait=5.0)
+    assert wait_to_start([], 100.0, limits) == 0
+    assert wait_to_start([100.0], 100.005, limits) == pytest.approx(ALONE - 0.005)
+    assert wait_to_start([99.0, 100.0 - ALONE], 100.0, limits) == 0  # every running query is older than ALONE
+    assert wait_to_start([99.0, 99.5, 99.99], 100.0, limits) is None  # every slot taken: until one ends
+    for cannot_wait in (Limits(slots=3, queue=0, wait=5.0), Limits(slots=3, queue=4, wait=0)):
+        assert wait_to_start([100.0], 100.0, cannot_wait) == 0
+
+
+def test_an_expensive_query_holds_a_cheap_one_back_no_longer_than_alone(store, monkeypatch):
+    """The cheap query waits while the expensive one is young, then runs beside it (long before it ends)."""
+    monkeypatch.setattr(limits_module, "ALONE", 0.4)  # long against forking a child, short against the timeout
+    pool = QueryPool(Limits(timeout=1.5, slots=2, queue=2, wait=5.0))
+    try:
+        with ThreadPoolExecutor(1) as executor:
+            start = time.monotonic()
+            slow = executor.submit(pool.run, answer, store, CROSS_COUNT)
+            assert pool.run(answer, store, CHEAP)
+            took = time.monotonic() - start
+            assert 0.4 <= took < 1.2, f"the cheap query answered after {took:.2f} s"
+            assert not slow.done()
+            pytest.raises(QueryError, slow.result)
+    finally:
+        pool.close()
+
+
+def test_waiting_queries_start_in_the_order_they_came(store):
+    queued = QueryPool(Limits(timeout=0.8, slots=1, queue=3, wait=5.0))
+    done: list[str] = []
+    try:
+        with ThreadPoolExecutor(4) as executor:
+            slow = executor.submit(queued.run, answer, store, CROSS_COUNT)
+            time.sleep(0.2)
+            waiting = []
+            for name in "abc":
+                waiting.append(executor.submit(lambda name=name: queued.run(answer, store, CHEAP) and done.append(name)))
+                time.sleep(0.05)
+            for future in waiting:
+                future.result()
+            pytest.raises(QueryError, slow.result)
+        assert done == ["a", "b", "c"]
     finally:
         queued.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 import pytest
@@ -15,28 +14,17 @@ COMBINED = re.compile(r'^(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>\
                       r'"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)"$')
 
 
-class _Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
 def _logged(environ: dict, status: str, headers: list, body) -> str:
     """The line AccessLog writes for one request answered by an app giving status, headers and body."""
-    logger = logging.getLogger(f"test-access-{id(environ)}")
-    lines = _Lines()
-    logger.handlers, logger.propagate, logger.level = [lines], False, logging.INFO
+    lines: list[str] = []
 
     def app(environ, start_response):
         start_response(status, headers)
         return body
-    answered = AccessLog(app, logger)({"SERVER_PROTOCOL": "HTTP/1.1", **environ}, lambda *a: None)
+    answered = AccessLog(app, lines.append)({"SERVER_PROTOCOL": "HTTP/1.1", **environ}, lambda *a: None)
     assert answered is body  # the body goes through untouched (a file wrapper stays one)
-    assert len(lines.lines) == 1
-    return lines.lines[0]
+    assert len(lines) == 1
+    return lines[0]
 
 
 @pytest.mark.parametrize("environ, status, headers, body, expected", [
@@ -69,15 +57,13 @@ def test_the_line_is_the_combined_format(environ, status, headers, body, expecte
 
 def test_no_line_for_a_request_that_never_answered() -> None:
     """An app that raised before starting its response logs nothing here (the server answers 500 itself)."""
-    logger = logging.getLogger("test-access-raised")
-    lines = _Lines()
-    logger.handlers, logger.propagate, logger.level = [lines], False, logging.INFO
+    lines: list[str] = []
 
     def app(environ, start_response):
         raise RuntimeError("boom")
     with pytest.raises(RuntimeError):
-        AccessLog(app, logger)({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *a: None)
-    assert lines.lines == []
+        AccessLog(app, lines.append)({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}, lambda *a: None)
+    assert lines == []
 
 
 def test_kg_serve_runs_the_site_behind_it(monkeypatch) -> None:
@@ -92,3 +78,43 @@ def test_kg_serve_runs_the_site_behind_it(monkeypatch) -> None:
     site = object()
     server.run(load_settings({}, environ={}), site)
     assert isinstance(served[0], AccessLog) and served[0].app is site
+
+
+@pytest.mark.server
+def test_a_running_kg_serve_writes_a_line_per_request(store_dir, tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.servers import free_port
+
+    port, log = free_port(), tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port),
+                                 "--workers", "1"], stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+                time.sleep(0.2)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/people?page=1",
+                                         headers={"Referer": "https://example.org/a", "User-Agent": 'agent "x"'})
+        body = urllib.request.urlopen(request, timeout=10).read()
+        time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    lines = [COMBINED.match(line) for line in log.read_text().splitlines()]
+    requests = [m.groupdict() for m in lines if m]
+    assert [r["request"] for r in requests] == ["GET /robots.txt HTTP/1.1", "GET /people?page=1 HTTP/1.1"]
+    people = requests[1]
+    assert (people["status"], people["size"]) == ("200", str(len(body)))
+    assert (people["referer"], people["agent"]) == ("https://example.org/a", 'agent \\"x\\"')
