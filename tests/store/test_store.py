@@ -48,6 +48,21 @@ def test_default_graph_is_the_union_and_graph_reaches_each_source(tmp_path):
     assert next(iter(only_b))["n"].value == "3"
 
 
+def test_the_default_graph_holds_the_named_graphs_blank_nodes_themselves(tmp_path):
+    """A blank node of a named graph is the same node in the merged default graph (a query may join the two on it),
+    and a blank node stated in the default graph itself is not repeated."""
+    author, role = ox.BlankNode("author"), ox.BlankNode("role")
+    name, position = ox.NamedNode("https://schema.org/name"), ox.NamedNode("https://schema.org/roleName")
+    write_build(tmp_path, [ox.Quad(author, name, ox.Literal("Ada"), ox.NamedNode(BASE + "source/a")),
+                           ox.Quad(author, name, ox.Literal("Ada"), ox.NamedNode(BASE + "source/b")),
+                           ox.Quad(role, position, ox.Literal("chair"), ox.DefaultGraph())],
+                BuildMeta(new_build_id(), BASE, "now"))
+    store = EmbeddedStore(tmp_path)
+    joined = store.query('SELECT ?g WHERE { ?who <https://schema.org/name> "Ada" . GRAPH ?g { ?who ?p ?o } } ORDER BY ?g')
+    assert [r["g"].value for r in joined] == [BASE + "source/a", BASE + "source/b"]
+    assert count(store) == 2
+
+
 def test_bindings_are_rdf_terms(tmp_path):
     write(tmp_path, 3)
     store = EmbeddedStore(tmp_path)
