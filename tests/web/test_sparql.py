@@ -437,3 +437,11 @@ def test_a_query_text_is_read_once_and_refused_every_time(fresh_store, builder, 
     for _ in range(2):
         assert names_of(client.post("/sparql", data=long.encode(), content_type="application/sparql-query")) == PEOPLE
     assert reads[2:] == [long, long], "a long text is not kept"
+
+
+def test_the_editor_names_the_sites_endpoint_whatever_host_was_asked(mini_client):
+    """The page is kept and served to every client, so its examples name the site's base IRI, never the Host one
+    request came with."""
+    for host in ("elsewhere.example", "127.0.0.1:8000"):
+        page = mini_client.get("/sparql", headers={"Accept": "text/html", "Host": host}).get_data(as_text=True)
+        assert f"LIMIT 5' {BASE}sparql" in page and "elsewhere.example" not in page
