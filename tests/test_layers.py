@@ -27,7 +27,7 @@ class Layer(NamedTuple):
 # produce are foundation: sources write them, the build reads them, neither imports the other.
 LAYERS = (
     Layer("foundation", ("kg", "kg.errors", "kg.vocab", "kg.iris", "kg.settings", "kg.formats", "kg.records",
-                         "kg.sparqltext"), ()),
+                         "kg.sparqltext", "kg.files"), ()),
     Layer("sources", ("kg.sources.*",), ("foundation",)),
     Layer("build", ("kg.build", "kg.build.graph", "kg.build.identity", "kg.build.resolve", "kg.build.inference",
                     "kg.build.provenance", "kg.build.validate", "kg.build.foreign"),

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.build.provenance import PROVENANCE_GRAPH
+from kg.files import file_holds
 from kg.records import RdfData
 from kg.settings import PROJECT_ROOT
 from kg.vocab import KG, OX_TYPE, PROV, SCHEMA, XSD
@@ -39,7 +40,6 @@ HTTP_SCHEMA = "schema-https"  # the rule that reads http://schema.org/ terms; it
 # Bytes that may spell an IRI in a text format other than as written: escapes (\u in N-Triples and Turtle, &# in
 # RDF/XML). A file with neither them nor the namespace itself holds no http://schema.org/ term.
 _TEXT_FORMATS = {"N_TRIPLES": b"\\", "N_QUADS": b"\\", "TURTLE": b"\\", "TRIG": b"\\", "RDF_XML": b"&#"}
-_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,7 @@ def may_name_http_schema(data: RdfData) -> bool:
     escape = _TEXT_FORMATS.get(data.format or "")
     if data.file is None or escape is None:
         return True
-    needle = b"http://schema.org"
-    with open(data.file, "rb") as handle:
-        tail = b""
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            text = tail + chunk
-            if text.find(needle) >= 0 or text.find(escape) >= 0:
-                return True
-            tail = text[-len(needle):]
-    return False
+    return file_holds(data.file, b"http://schema.org", escape)
 
 
 def _unstated(store: ox.Store, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:

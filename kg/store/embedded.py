@@ -33,6 +33,7 @@ from typing import Iterable, Iterator, Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.files import file_holds
 from kg.settings import PROJECT_ROOT
 from kg.store.base import BuildMeta, GraphStore
 
@@ -290,9 +291,12 @@ def write_disk_store(nquads: Path, folder: Path) -> None:
     loads run at once, as each keeps little more than one core busy (1M triples: 23 s instead of 32-36 s;
     docs/performance.md)."""
     store = ox.Store(str(folder))
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, open(nquads, "rb") as quads:
         merged = pool.submit(add_merged_default_graph, store, nquads)
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)  # a dump Oxigraph wrote: valid
+        if file_holds(nquads, b"_:"):  # line by line, so that a blank node is the one its label names
+            _bulk_load_lines(store, quads, ox.RdfFormat.N_QUADS, None, Path(nquads).parent)
+        else:  # a dump Oxigraph wrote: valid
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
         merged.result()
     del store
 
@@ -301,9 +305,8 @@ def add_merged_default_graph(store: ox.Store, nquads: Path, start: int = 0) -> N
     """Give an on-disk store the RDF merge of its named graphs as its default graph: their dump (`nquads`, every
     quad in a named graph, as a build's graph.nq, from byte `start` on: the caller loads what comes before some
     other way) read again as triples, bulk-loaded; the store keeps each triple once. One pass over the file instead
-    of a CONSTRUCT over the store (at 300k quads on disk 15 s). Blank nodes of the default graph are its own (bulk
-    loading renames them), which only a query joining GRAPH patterns with default-graph patterns on a blank node
-    could notice."""
+    of a CONSTRUCT over the store (at 300k quads on disk 15 s). A blank node is the named graphs' own node: the
+    dump names each by the store's id for it, and those lines are not bulk-loaded (see _bulk_load_lines)."""
     with open(nquads, "rb") as quads:
         quads.seek(start)
         _bulk_load_lines(store, (_without_graph(line) for line in quads), ox.RdfFormat.N_TRIPLES,
@@ -312,9 +315,11 @@ def add_merged_default_graph(store: ox.Store, nquads: Path, start: int = 0) -> N
 
 
 def _bulk_load_lines(store: ox.Store, lines: Iterable[bytes], format: ox.RdfFormat, graph, spill: Path) -> None:
-    """Bulk-load lines of N-Triples in loads of BULK_LINES lines, which bounds the loader's memory (1M triples: the
-    two loads of write_disk_store peak at 1.4 instead of 2.0 GB). Each load names blank nodes afresh, so every line
-    that may hold one (it has `_:`) waits in a file under `spill` for one last load: a blank node stays one node."""
+    """Bulk-load lines of N-Triples (into `graph`) or N-Quads (graph None: each line's own) in loads of BULK_LINES
+    lines, which bounds the loader's memory (1M triples: the two loads of write_disk_store peak at 1.4 instead of
+    2.0 GB). A bulk load names blank nodes afresh, so every line that may hold one (it has `_:`) waits in a file
+    under `spill` and is then parsed, which keeps its labels, and added: a blank node stays one node, and the node
+    its label names (a dump names a store's blank nodes by their ids)."""
     with tempfile.TemporaryFile(dir=spill) as blank:
         chunk: list[bytes] = []
         for line in lines:
@@ -329,7 +334,9 @@ def _bulk_load_lines(store: ox.Store, lines: Iterable[bytes], format: ox.RdfForm
             store.bulk_load(b"".join(chunk), format, to_graph=graph, lenient=True)
         if blank.tell():
             blank.seek(0)
-            store.bulk_load(blank, format, to_graph=graph, lenient=True)
+            parsed = ox.parse(blank, format=format, lenient=True)
+            store.bulk_extend(parsed if graph is None else
+                              (ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed))
 
 
 def _without_graph(line: bytes) -> bytes:

@@ -224,16 +224,6 @@ def test_a_file_is_passed_over_by_the_http_rule_only_when_it_cannot_name_http_sc
         assert any(t.startswith("http://schema.org/") for t in terms) is may
 
 
-def test_the_http_namespace_is_found_across_a_chunk_boundary(tmp_path, monkeypatch) -> None:
-    from kg.build import foreign
-    from kg.records import Origin, RdfData
-
-    path = tmp_path / "data.nt"
-    path.write_text(HTTPS_ONLY * 3 + '<https://a.example/p> <http://schema.org/name> "Old" .\n')
-    monkeypatch.setattr(foreign, "_CHUNK", 7)
-    assert foreign.may_name_http_schema(RdfData([], Origin("data.nt"), str(path), "N_TRIPLES"))
-
-
 def test_a_rule_of_new_triples_yields_nothing_a_graph_states() -> None:
     """The rows of a SELECT ?s ?p ?o rule are added without a lookup each, so once its triples are in a graph it
     must yield none of them again (the MINUS of each branch); what it makes from its own new triples is new."""

@@ -114,6 +114,16 @@ def test_a_blank_node_the_rules_name_is_the_one_its_file_names(built) -> None:
     assert inferred <= set().union(*blanks.values())
 
 
+def test_the_served_default_graph_holds_the_named_graphs_blank_nodes(built) -> None:
+    """The merged default graph's blank nodes are the named graphs' own nodes, on every path: a query may join a
+    default-graph pattern with a GRAPH pattern on one."""
+    store = EmbeddedStore(built)
+    count = "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b ?p ?o FILTER isBlank(?b) %s }"
+    blank = int(next(iter(store.query(count % "")))["n"].value)
+    assert blank, "the folder has blank nodes"
+    assert int(next(iter(store.query(count % "GRAPH ?g { ?b ?p ?o }")))["n"].value) == blank
+
+
 def test_text_index_holds_every_titled_paper(built) -> None:
     with sqlite3.connect(built / "current" / INDEX) as db:
         rows = sorted(db.execute("SELECT paper, title, date_term, abstract FROM docs"))
