@@ -291,10 +291,11 @@ def write_disk_store(nquads: Path, folder: Path) -> None:
     loads run at once, as each keeps little more than one core busy (1M triples: 23 s instead of 32-36 s;
     docs/performance.md)."""
     store = ox.Store(str(folder))
-    with ThreadPoolExecutor(1) as pool, open(nquads, "rb") as quads:
+    with ThreadPoolExecutor(1) as pool:
         merged = pool.submit(add_merged_default_graph, store, nquads)
         if file_holds(nquads, b"_:"):  # line by line, so that a blank node is the one its label names
-            _bulk_load_lines(store, quads, ox.RdfFormat.N_QUADS, None, Path(nquads).parent)
+            with open(nquads, "rb") as quads:
+                _bulk_load_lines(store, quads, ox.RdfFormat.N_QUADS, None, Path(nquads).parent)
         else:  # a dump Oxigraph wrote: valid
             store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)
         merged.result()

@@ -82,37 +82,20 @@ def test_kg_serve_runs_the_site_behind_it(monkeypatch) -> None:
 
 @pytest.mark.server
 def test_a_running_kg_serve_writes_a_line_per_request(store_dir, tmp_path) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
     import time
     import urllib.request
 
-    from tests.servers import free_port
+    from tests.hardening.conftest import start_server
 
-    port, log = free_port(), tmp_path / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store_dir), "--port", str(port),
-                                 "--workers", "1"], stdout=out, stderr=subprocess.STDOUT, env=env)
+    server = start_server(store_dir, tmp_path / "serve.log")  # answers one /robots.txt before it returns
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.2)
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/people?page=1",
+        request = urllib.request.Request(f"{server.url}people?page=1",
                                          headers={"Referer": "https://example.org/a", "User-Agent": 'agent "x"'})
         body = urllib.request.urlopen(request, timeout=10).read()
         time.sleep(0.2)
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-    lines = [COMBINED.match(line) for line in log.read_text().splitlines()]
+        server.stop()
+    lines = [COMBINED.match(line) for line in server.log_text().splitlines()]
     requests = [m.groupdict() for m in lines if m]
     assert [r["request"] for r in requests] == ["GET /robots.txt HTTP/1.1", "GET /people?page=1 HTTP/1.1"]
     people = requests[1]
